@@ -1,0 +1,40 @@
+package dev.recsys.features.config;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * The whole configuration, read once from {@code conf/base.yaml} plus overlays by {@link ConfigLoader}.
+ * Functions take the narrowest sub-record they need.
+ */
+public record RecsysConfig(
+    StorageConfig storage,
+    SparkSettings spark,
+    GeneratorConfig generator,
+    ValidationConfig validation,
+    SplitConfig split) implements Serializable {
+
+  public RecsysConfig {
+    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(spark, "spark");
+    Objects.requireNonNull(generator, "generator");
+    Objects.requireNonNull(validation, "validation");
+    Objects.requireNonNull(split, "split");
+  }
+
+  public RecsysConfig withStorage(StorageConfig storage) {
+    return new RecsysConfig(storage, spark, generator, validation, split);
+  }
+
+  public RecsysConfig withGenerator(GeneratorConfig generator) {
+    return new RecsysConfig(storage, spark, generator, validation, split);
+  }
+
+  public RecsysConfig withValidation(ValidationConfig validation) {
+    return new RecsysConfig(storage, spark, generator, validation, split);
+  }
+
+  public RecsysConfig withSplit(SplitConfig split) {
+    return new RecsysConfig(storage, spark, generator, validation, split);
+  }
+}

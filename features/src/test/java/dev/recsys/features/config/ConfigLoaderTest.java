@@ -1,0 +1,85 @@
+package dev.recsys.features.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  private static final Path CONF = Path.of(System.getProperty("recsys.repo.root", "..")).resolve("conf");
+
+  private static String base() throws Exception {
+    return Files.readString(CONF.resolve("base.yaml"));
+  }
+
+  @Test
+  void loadsEveryShippedOverlay() {
+    for (String overlay : new String[] {"local", "cluster", "gpu", "local,gpu"}) {
+      RecsysConfig cfg = ConfigLoader.load(CONF.resolve(overlay.split(",")[0] + ".yaml")
+          + (overlay.contains(",") ? ",gpu" : ""));
+      assertTrue(cfg.generator().events() > 0, overlay);
+    }
+  }
+
+  @Test
+  void overlayReplacesScalarsAndMergesMaps() throws Exception {
+    RecsysConfig cfg = ConfigLoader.fromYaml(base(),
+        "spark: {shuffle_partitions: 3, conf: {spark.a: x}}",
+        "spark: {conf: {spark.b: y}}\nsplit: {mode: FRACTION}");
+    assertEquals(3, cfg.spark().shufflePartitions());
+    assertEquals("x", cfg.spark().conf().get("spark.a"));
+    assertEquals("y", cfg.spark().conf().get("spark.b"));
+    assertEquals(SplitConfig.Mode.FRACTION, cfg.split().mode());
+    assertEquals(50, cfg.spark().deltaSnapshotPartitions());
+  }
+
+  @Test
+  void rejectsUnknownKeyNamingIt() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.fromYaml(base(), "split: {trian_start_days: 30}"));
+    assertTrue(e.getMessage().contains("unknown config key 'split.trian_start_days'"), e.getMessage());
+    assertTrue(e.getMessage().contains("train_start_days"), "lists the known keys: " + e.getMessage());
+  }
+
+  @Test
+  void rejectsUnknownSection() throws Exception {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.fromYaml(base(), "servng: {k: 1}"));
+    assertTrue(e.getMessage().contains("'servng'"), e.getMessage());
+  }
+
+  @Test
+  void rejectsBadValuesNamingTheKey() throws Exception {
+    assertMessage("validation.min_quality_rate must be in [0, 1), got 1.5",
+        () -> ConfigLoader.fromYaml(base(), "validation: {min_quality_rate: 1.5}"));
+    assertMessage("split needs train_start_days > validation_start_days > test_start_days, got 10, 14, 7",
+        () -> ConfigLoader.fromYaml(base(), "split: {train_start_days: 10}"));
+    assertMessage("'split.mode'", () -> ConfigLoader.fromYaml(base(), "split: {mode: weekly}"));
+    assertMessage("days, fraction", () -> ConfigLoader.fromYaml(base(), "split: {mode: weekly}"));
+    assertMessage("'generator.users'", () -> ConfigLoader.fromYaml(base(), "generator: {users: many}"));
+    assertMessage("storage.root must not be empty", () -> ConfigLoader.fromYaml(base(), "storage: {root: ''}"));
+  }
+
+  @Test
+  void rejectsMissingKey() {
+    assertMessage("config key 'spark.delta_snapshot_partitions' in yaml#0 is missing",
+        () -> ConfigLoader.fromYaml("storage: {root: x}\nspark: {shuffle_partitions: 1}"));
+  }
+
+  @Test
+  void overlayPathTakesBaseFromItsFolder(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), base());
+    Files.writeString(dir.resolve("mine.yaml"), "generator: {users: 7}");
+    assertEquals(7, ConfigLoader.load(dir.resolve("mine.yaml").toString()).generator().users());
+    assertMessage("nope.yaml not found", () -> ConfigLoader.load(dir.resolve("nope.yaml").toString()));
+  }
+
+  private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable call) {
+    ConfigException e = assertThrows(ConfigException.class, call);
+    assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+  }
+}
