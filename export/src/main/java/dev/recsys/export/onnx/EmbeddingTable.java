@@ -16,8 +16,8 @@ public record EmbeddingTable(float[] data, int rows, int dim) {
           + rows + ", dim=" + dim);
     }
     if (data.length != (long) rows * dim) {
-      throw new IllegalArgumentException(
-          "embedding table has " + data.length + " values but [rows=" + rows + ", dim=" + dim + "] needs " + rows * dim);
+      throw new IllegalArgumentException("embedding table has " + data.length + " values but [rows=" + rows
+          + ", dim=" + dim + "] needs " + rows * dim);
     }
   }
 }
