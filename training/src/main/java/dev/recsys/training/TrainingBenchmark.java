@@ -8,7 +8,8 @@ import java.util.List;
  * Prints the training throughput (samples/s) of both models at batch size 1024 on synthetic data of realistic
  * shape: 10k users, 5k items, history 50, 16 dense features per tower, 6 sparse columns for DLRM. Batches are made
  * before timing, so the figure covers array conversion, forward, backward and the Adam update. Run with
- * {@code -Dai.djl.offline=true}; optional argument: timed batches per model (default 40).
+ * {@code -Dai.djl.offline=true} (and {@code -Dai.djl.pytorch.num_threads=1} on a machine shared with other work);
+ * optional argument: timed batches per model (default 40).
  */
 public final class TrainingBenchmark {
 
@@ -35,8 +36,8 @@ public final class TrainingBenchmark {
     TrainingResult<DlrmModel> ranker = TrainDlrm.train(dlrm, settings(), rankingData);
     ranker.model().close();
 
-    System.out.printf("batch %d, %d timed batches, %d cores%n", BATCH, batches,
-        Runtime.getRuntime().availableProcessors());
+    System.out.printf("batch %d, %d timed batches, %d cores, ai.djl.pytorch.num_threads=%s%n", BATCH, batches,
+        Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "(default)"));
     System.out.printf("two-tower (D=32, MLP 128-64, H=50, T=8): %,.0f samples/s%n", towers.samplesPerSecond());
     System.out.printf("DLRM (S=6, d=16, top 128-64, two heads): %,.0f samples/s%n", ranker.samplesPerSecond());
   }
