@@ -13,6 +13,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds one ONNX graph (default domain, opset {@value #OPSET}) node by node, naming intermediate values. */
 final class GraphBuilder {
@@ -72,7 +73,7 @@ final class GraphBuilder {
 
   /** Adds a node with a generated output name and returns that name. */
   String op(String opType, List<String> inputs, AttributeProto... attributes) {
-    String out = fresh(opType.toLowerCase());
+    String out = fresh(opType.toLowerCase(Locale.ROOT));
     opTo(out, opType, inputs, attributes);
     return out;
   }
