@@ -1,0 +1,61 @@
+package dev.recsys.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
+import java.io.IOException;
+import java.util.Random;
+
+/**
+ * Trains the two-tower retrieval model with an in-batch sampled softmax (temperature, log-q correction, in-batch
+ * duplicates of the positive masked) and Adam. Plain Java over batches of arrays, so a Spark driver can stream
+ * batches from a table with {@code toLocalIterator}. Needs the system property {@code ai.djl.offline=true}, so DJL
+ * uses the PyTorch native library from the classpath instead of downloading one.
+ */
+public final class TrainTwoTower {
+
+  private TrainTwoTower() {}
+
+  /**
+   * Returns the trained model and its losses. {@code batches} is iterated once per epoch (each call to
+   * {@code iterator()} must start the data over); every batch has at most {@code train.batchSize()} rows.
+   * Parameters are seeded from {@code train.seed()}; with {@code train.checkpointDir()} the run resumes after the
+   * last epoch saved there.
+   */
+  public static TrainingResult<TwoTowerModel> train(
+      TwoTowerConfig config, TrainConfig train, Iterable<TwoTowerBatch> batches) throws IOException {
+    Engine.getInstance().setRandomSeed(train.seed());
+    TwoTowerModel model = new TwoTowerModel(config);
+    try {
+      TrainingLoop.Outcome outcome = TrainingLoop.run("two_tower", model.djlModel(),
+          TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature()), config.toString(), train,
+          batches, TwoTowerBatch::size, (manager, batch, random) -> {
+            long[] userIdx = dropIds(batch.users().userIdx(), config.idDropout(), random);
+            long[] itemIdx = dropIds(batch.items().itemIdx(), config.idDropout(), random);
+            NDList inputs = model.inputs(manager, batch, userIdx, itemIdx);
+            NDList labels = new NDList(
+                manager.create(batch.itemLogQ()),
+                // The true ids, not the dropped ones: duplicates are masked by what the item really is.
+                TwoTowerModel.ids(manager, batch.items().itemIdx()));
+            return new TrainingLoop.BatchArrays(inputs, labels);
+          });
+      return new TrainingResult<>(model, outcome.epochLosses(), outcome.samplesPerSecond(), outcome.batches());
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Returns {@code ids} with each entry replaced by the oov index 1 with probability {@code rate}. */
+  static long[] dropIds(long[] ids, float rate, Random random) {
+    if (rate == 0) {
+      return ids;
+    }
+    long[] dropped = ids.clone();
+    for (int i = 0; i < dropped.length; i++) {
+      if (random.nextFloat() < rate) {
+        dropped[i] = 1;
+      }
+    }
+    return dropped;
+  }
+}

@@ -1,0 +1,146 @@
+package dev.recsys.training;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch and batch loop both trainers share: Adam updates, loss and throughput logging, per-epoch
+ * checkpoints and resuming from them, and the {@code maxBatches} limit.
+ */
+final class TrainingLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+  /** Model inputs and loss labels of one batch. */
+  record BatchArrays(NDList inputs, NDList labels) {}
+
+  /** Turns one batch into arrays owned by {@code manager}; {@code random} drives training-time noise. */
+  interface Converter<B> {
+    BatchArrays convert(NDManager manager, B batch, Random random);
+  }
+
+  /** What a run did: the losses of every completed epoch and this run's throughput. */
+  record Outcome(List<Float> epochLosses, double samplesPerSecond, long batches) {}
+
+  private TrainingLoop() {}
+
+  /**
+   * Returns the outcome of training {@code model} (whose block is not yet initialised) on {@code data}, one
+   * {@code iterator()} per epoch. With a checkpoint directory the run first restores the last completed epoch and
+   * trains only the remaining ones.
+   */
+  static <B> Outcome run(
+      String name,
+      Model model,
+      Shape[] inputShapes,
+      Loss loss,
+      String modelConfig,
+      TrainConfig cfg,
+      Iterable<B> data,
+      ToIntFunction<B> sizeOf,
+      Converter<B> converter) throws IOException {
+    model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes);
+    Checkpoints checkpoints = cfg.checkpointDir() == null
+        ? null
+        : new Checkpoints(cfg.checkpointDir(), name, modelConfig);
+    List<Float> epochLosses = new ArrayList<>(checkpoints == null ? List.of() : checkpoints.restore(model.getBlock()));
+    if (!epochLosses.isEmpty()) {
+      LOG.info("{}: resumed from {} after epoch {}", name, cfg.checkpointDir(), epochLosses.size());
+    }
+    DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
+        .optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(cfg.learningRate())).build());
+    long totalSamples = 0;
+    long totalBatches = 0;
+    long totalNanos = 0;
+    try (Trainer trainer = model.newTrainer(trainingConfig)) {
+      trainer.initialize(inputShapes);
+      for (int epoch = epochLosses.size() + 1; epoch <= cfg.epochs(); epoch++) {
+        Random random = new Random(cfg.seed() * 1_000_003L + epoch);
+        long start = System.nanoTime();
+        long windowStart = start;
+        double lossSum = 0;
+        double windowLossSum = 0;
+        long samples = 0;
+        long windowSamples = 0;
+        int batches = 0;
+        for (B batch : data) {
+          if (cfg.maxBatches() > 0 && batches == cfg.maxBatches()) {
+            break;
+          }
+          int size = sizeOf.applyAsInt(batch);
+          if (size == 0 || size > cfg.batchSize()) {
+            throw new IllegalArgumentException(
+                name + " batch " + (batches + 1) + " has " + size + " rows but batch_size is " + cfg.batchSize());
+          }
+          float batchLoss = step(trainer, converter, batch, random);
+          lossSum += (double) batchLoss * size;
+          windowLossSum += (double) batchLoss * size;
+          samples += size;
+          windowSamples += size;
+          batches++;
+          if (batches % cfg.logEvery() == 0) {
+            long now = System.nanoTime();
+            LOG.info("{} epoch {} batch {}: loss {} (mean of last {} batches), {} samples/s", name, epoch, batches,
+                String.format("%.4f", windowLossSum / windowSamples), cfg.logEvery(),
+                String.format("%.0f", windowSamples * 1e9 / (now - windowStart)));
+            windowStart = now;
+            windowLossSum = 0;
+            windowSamples = 0;
+          }
+        }
+        long nanos = System.nanoTime() - start;
+        if (batches == 0) {
+          throw new IllegalArgumentException(name + " epoch " + epoch + " got no batches");
+        }
+        float epochLoss = (float) (lossSum / samples);
+        epochLosses.add(epochLoss);
+        LOG.info("{} epoch {}/{} done: loss {}, {} batches, {} samples in {} s, {} samples/s", name, epoch,
+            cfg.epochs(), String.format("%.4f", epochLoss), batches, samples, String.format("%.1f", nanos / 1e9),
+            String.format("%.0f", samples * 1e9 / nanos));
+        if (checkpoints != null) {
+          checkpoints.save(model.getBlock(), epochLosses);
+        }
+        totalSamples += samples;
+        totalBatches += batches;
+        totalNanos += nanos;
+      }
+    }
+    return new Outcome(epochLosses, totalNanos == 0 ? 0 : totalSamples * 1e9 / totalNanos, totalBatches);
+  }
+
+  /** Returns the loss of one forward, backward and Adam update on {@code batch}. */
+  private static <B> float step(Trainer trainer, Converter<B> converter, B batch, Random random) {
+    try (NDManager batchManager = trainer.getManager().newSubManager()) {
+      BatchArrays arrays = converter.convert(batchManager, batch, random);
+      float value;
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        NDList predictions = trainer.forward(arrays.inputs());
+        NDArray loss = trainer.getLoss().evaluate(arrays.labels(), predictions);
+        collector.backward(loss);
+        value = loss.getFloat();
+      }
+      trainer.step();
+      if (!Float.isFinite(value)) {
+        throw new IllegalStateException("training loss became " + value + "; lower the learning rate");
+      }
+      return value;
+    }
+  }
+}
