@@ -268,7 +268,7 @@ public final class FaissIndex implements AutoCloseable {
    */
   public void setNprobe(int nprobe) {
     if (kind != Kind.IVF) {
-      throw new UnsupportedOperationException("nprobe applies to IVF indexes only; this is a " + kind + " index");
+      throw new UnsupportedOperationException("nprobe applies to IVF indexes only; this index is " + kind);
     }
     if (nprobe < 1 || nprobe > nlist) {
       throw new IllegalArgumentException("nprobe must be in 1.." + nlist + " (nlist) but was " + nprobe);
@@ -288,7 +288,7 @@ public final class FaissIndex implements AutoCloseable {
    */
   public void setEfSearch(int efSearch) {
     if (kind != Kind.HNSW) {
-      throw new UnsupportedOperationException("efSearch applies to HNSW indexes only; this is a " + kind + " index");
+      throw new UnsupportedOperationException("efSearch applies to HNSW indexes only; this index is " + kind);
     }
     if (efSearch < 1) {
       throw new IllegalArgumentException("efSearch must be positive but was " + efSearch);
