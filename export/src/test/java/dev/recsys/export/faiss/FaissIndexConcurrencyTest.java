@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,42 +61,44 @@ class FaissIndexConcurrencyTest {
     }
   }
 
+  /**
+   * A write issued while a search runs must wait for it (or, if it got the lock first, be seen by it); an
+   * unlocked add would finish mid-search, long before the search returns, and not be seen.
+   */
   @Test
-  void writesWaitForRunningSearches() throws Exception {
-    int dim = 16;
-    int initial = 1000;
-    int batches = 20;
-    int batch = 500;
-    float[] vectors = gaussian(initial + batches * batch, dim, 33);
+  void addWaitsForRunningSearch() throws Exception {
+    int dim = 32;
+    float[] base = gaussian(20_000, dim, 33);
+    float[] queries = gaussian(1000, dim, 34);
+    long newId = 1_000_000;
     try (FaissIndex index = FaissIndex.create(dim, "IDMap,Flat", Metric.L2)) {
-      index.addWithIds(rows(vectors, dim, 0, initial), ids(0, initial));
+      index.addWithIds(base, ids(0, 20_000));
+      long start = System.nanoTime();
+      index.search(queries, 1);
+      long searchNanos = System.nanoTime() - start;
 
-      List<Callable<Void>> tasks = new ArrayList<>();
-      tasks.add(() -> {
-        for (int b = 0; b < batches; b++) {
-          int from = initial + b * batch;
-          index.addWithIds(rows(vectors, dim, from, batch), ids(from, batch));
-          if (b == batches / 2) {
-            index.removeIds(ids(0, 100));
-          }
-        }
-        return null;
-      });
-      for (int t = 1; t < THREADS; t++) {
-        int seed = t;
-        tasks.add(() -> {
-          float[] queries = gaussian(300, dim, seed);
-          for (int q = 0; q < 300; q++) {
-            for (long id : index.search(rows(queries, dim, q, 1), 10).ids()) {
-              assertTrue(id >= 0 && id < vectors.length / dim, "search returned id " + id + " during writes");
-            }
-          }
-          return null;
-        });
-      }
-      runAll(tasks);
+      CountDownLatch searching = new CountDownLatch(1);
+      long[] searchEnd = new long[1];
+      long[] addEnd = new long[1];
+      SearchResult[] result = new SearchResult[1];
+      runAll(List.of(
+          () -> {
+            searching.countDown();
+            result[0] = index.search(queries, 1);
+            searchEnd[0] = System.nanoTime();
+            return null;
+          },
+          () -> {
+            searching.await();
+            TimeUnit.NANOSECONDS.sleep(searchNanos / 4);
+            index.addWithIds(rows(queries, dim, 0, 1), new long[] {newId});
+            addEnd[0] = System.nanoTime();
+            return null;
+          }));
 
-      assertEquals(initial + batches * batch - 100, index.ntotal());
+      boolean searchSawAdd = result[0].id(0, 0) == newId;
+      assertTrue(searchSawAdd || addEnd[0] > searchEnd[0] - searchNanos / 2,
+          "add returned " + (searchEnd[0] - addEnd[0]) / 1e6 + " ms before a search that did not see it");
     }
   }
 
