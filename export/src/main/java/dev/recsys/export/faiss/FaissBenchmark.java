@@ -43,7 +43,7 @@ public final class FaissBenchmark {
 
   private static void run(int n) {
     int nlist = Integer.highestOneBit((int) Math.sqrt(n)); // about sqrt(n), as faiss's guidelines suggest
-    int nprobe = Math.max(1, nlist / 16);
+    int nprobe = nlist / 8;
     List<Setup> setups = List.of(
         new Setup("Flat", "", index -> {}),
         new Setup("IVF" + nlist + ",Flat", "nprobe=" + nprobe, index -> index.setNprobe(nprobe)),

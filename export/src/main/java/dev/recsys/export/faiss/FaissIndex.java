@@ -140,7 +140,7 @@ public final class FaissIndex implements AutoCloseable {
 
   /**
    * Trains the IVF coarse quantizer (k-means) on {@code vectors}; Flat and HNSW need no training, for them
-   * this does nothing.
+   * this only checks the array.
    *
    * @throws IllegalStateException when the IVF index is already trained
    * @throws IllegalArgumentException when there are fewer training vectors than inverted lists
@@ -148,14 +148,15 @@ public final class FaissIndex implements AutoCloseable {
   public void train(float[] vectors) {
     int n = rows(vectors, "training vectors");
     withWriteLock(h -> {
-      if (kind == Kind.IVF) {
-        if (FaissNative.isTrained(h)) {
-          throw new IllegalStateException("IVF index is already trained");
-        }
-        if (n < nlist) {
-          throw new IllegalArgumentException("IVF training expects at least nlist = " + nlist
-              + " vectors but received " + n);
-        }
+      if (kind != Kind.IVF) {
+        return null;
+      }
+      if (FaissNative.isTrained(h)) {
+        throw new IllegalStateException("IVF index is already trained");
+      }
+      if (n < nlist) {
+        throw new IllegalArgumentException("IVF training expects at least nlist = " + nlist + " vectors but received "
+            + n);
       }
       FaissNative.train(h, threads, vectors);
       return null;
@@ -261,7 +262,7 @@ public final class FaissIndex implements AutoCloseable {
 
   /**
    * Sets how many of the IVF index's inverted lists a search visits (faiss default 1): more is slower and
-   * recalls more.
+   * recalls more. The index file does not keep it: set it again after {@link #read}.
    *
    * @throws UnsupportedOperationException when the index is not IVF
    * @throws IllegalArgumentException when {@code nprobe} is outside {@code 1..nlist}

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
-/** Loads JNI libraries shipped inside the jar under {@code native/<os>-<arch>/}. */
+/** Loads JNI libraries shipped inside the jar under {@code native/<os>-<arch>/} (today the FAISS shim only). */
 final class NativeLibrary {
   private NativeLibrary() {}
 
@@ -29,6 +29,11 @@ final class NativeLibrary {
       try {
         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         System.load(file.toAbsolutePath().toString());
+      } catch (UnsatisfiedLinkError e) {
+        UnsatisfiedLinkError hint = new UnsatisfiedLinkError("Cannot load " + resource + " (" + e.getMessage()
+            + "); at run time it needs OpenBLAS's OpenMP build: apt-get install -y libopenblas0-openmp");
+        hint.initCause(e);
+        throw hint;
       } finally {
         Files.deleteIfExists(file);
       }

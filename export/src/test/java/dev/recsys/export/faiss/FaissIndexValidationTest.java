@@ -139,6 +139,7 @@ class FaissIndexValidationTest {
 
     assertFails(IllegalStateException.class, "closed", () -> index.search(QUERY, 1));
     assertFails(IllegalStateException.class, "closed", () -> index.add(BASE));
+    assertFails(IllegalStateException.class, "closed", () -> index.train(BASE));
     assertFails(IllegalStateException.class, "closed", index::ntotal);
     assertFails(IllegalStateException.class, "closed", () -> index.write(dir.resolve("closed.faiss")));
   }
