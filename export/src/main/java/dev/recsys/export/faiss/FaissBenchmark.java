@@ -30,7 +30,9 @@ public final class FaissBenchmark {
   public static void main(String[] args) {
     int[] sizes;
     try {
-      sizes = args.length == 0 ? new int[] {100_000, 1_000_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+      sizes = args.length == 0
+          ? new int[] {100_000, 1_000_000}
+          : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     } catch (NumberFormatException e) {
       System.err.println("Usage: FaissBenchmark [number-of-vectors ...]   (default: 100000 1000000)");
       System.exit(2);
@@ -54,7 +56,8 @@ public final class FaissBenchmark {
 
     System.out.printf("n=%d dim=%d k=%d metric=INNER_PRODUCT queries=%d (after %d warm-up), 1 thread per search,"
         + " %d build threads%n", n, DIM, K, QUERIES, WARMUP_QUERIES, buildThreads);
-    System.out.printf("%-16s %-14s %9s %9s %9s %11s%n", "index", "setting", "build_s", "p50_ms", "p99_ms", "recall@" + K);
+    System.out.printf("%-16s %-14s %9s %9s %9s %11s%n",
+        "index", "setting", "build_s", "p50_ms", "p99_ms", "recall@" + K);
     long[][] exact = null;
     for (Setup setup : setups) {
       long start = System.nanoTime();

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>Thread safety: any number of threads may {@link #search} at once; {@link #train}, {@link #add},
  * {@link #addWithIds}, {@link #removeIds}, the setters and {@link #close} wait for searches to finish (a
- * read/write lock). Each native call runs {@link #setThreads threads} OpenMP threads on the calling thread.
+ * read/write lock). Each native call first sets the calling thread's OpenMP thread count to
+ * {@link #setThreads}.
  *
  * <p>Call {@link #close()} to free the native memory; an index that becomes unreachable unclosed is freed
  * by a {@link Cleaner}.

@@ -25,6 +25,7 @@ public enum Metric {
         return m;
       }
     }
-    throw new IllegalArgumentException("Unsupported faiss metric type " + code + "; supported: INNER_PRODUCT (0), L2 (1)");
+    throw new IllegalArgumentException(
+        "Unsupported faiss metric type " + code + "; supported: INNER_PRODUCT (0), L2 (1)");
   }
 }

@@ -91,7 +91,8 @@ class FaissIndexValidationTest {
     try (FaissIndex hnsw = FaissIndex.create(DIM, "HNSW8", Metric.L2);
         FaissIndex idMapHnsw = FaissIndex.create(DIM, "IDMap,HNSW8", Metric.L2);
         FaissIndex flat = FaissIndex.create(DIM, "Flat", Metric.L2)) {
-      assertFails(UnsupportedOperationException.class, "HNSW indexes cannot remove", () -> hnsw.removeIds(new long[] {1}));
+      assertFails(UnsupportedOperationException.class, "HNSW indexes cannot remove",
+          () -> hnsw.removeIds(new long[] {1}));
       assertFails(UnsupportedOperationException.class, "HNSW indexes cannot remove",
           () -> idMapHnsw.removeIds(new long[] {1}));
       assertFails(UnsupportedOperationException.class, "\"IDMap,Flat\"", () -> flat.removeIds(new long[] {1}));
@@ -107,7 +108,8 @@ class FaissIndexValidationTest {
       assertFails(IllegalArgumentException.class, "k must be positive", () -> flat.search(QUERY, 0));
       assertFails(IllegalArgumentException.class, "do not fit a Java array",
           () -> flat.search(new float[DIM * 2], Integer.MAX_VALUE));
-      assertFails(IllegalArgumentException.class, "efSearch (16) must be at least k (17)", () -> hnsw.search(QUERY, 17));
+      assertFails(IllegalArgumentException.class, "efSearch (16) must be at least k (17)",
+          () -> hnsw.search(QUERY, 17));
 
       hnsw.setEfSearch(17);
 
@@ -122,7 +124,8 @@ class FaissIndexValidationTest {
         FaissIndex hnsw = FaissIndex.create(DIM, "HNSW8", Metric.L2)) {
       assertFails(UnsupportedOperationException.class, "IVF indexes only; this index is FLAT", () -> flat.setNprobe(2));
       assertFails(UnsupportedOperationException.class, "IVF indexes only; this index is HNSW", () -> hnsw.setNprobe(2));
-      assertFails(UnsupportedOperationException.class, "HNSW indexes only; this index is IVF", () -> ivf.setEfSearch(2));
+      assertFails(UnsupportedOperationException.class, "HNSW indexes only; this index is IVF",
+          () -> ivf.setEfSearch(2));
       assertFails(IllegalArgumentException.class, "1..16 (nlist) but was 0", () -> ivf.setNprobe(0));
       assertFails(IllegalArgumentException.class, "1..16 (nlist) but was 17", () -> ivf.setNprobe(17));
       assertFails(IllegalArgumentException.class, "efSearch must be positive", () -> hnsw.setEfSearch(0));
