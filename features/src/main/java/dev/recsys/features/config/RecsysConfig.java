@@ -12,7 +12,8 @@ public record RecsysConfig(
     SparkSettings spark,
     GeneratorConfig generator,
     ValidationConfig validation,
-    SplitConfig split) implements Serializable {
+    SplitConfig split,
+    FeaturesConfig features) implements Serializable {
 
   public RecsysConfig {
     Objects.requireNonNull(storage, "storage");
@@ -20,21 +21,22 @@ public record RecsysConfig(
     Objects.requireNonNull(generator, "generator");
     Objects.requireNonNull(validation, "validation");
     Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(features, "features");
   }
 
   public RecsysConfig withStorage(StorageConfig storage) {
-    return new RecsysConfig(storage, spark, generator, validation, split);
+    return new RecsysConfig(storage, spark, generator, validation, split, features);
   }
 
   public RecsysConfig withGenerator(GeneratorConfig generator) {
-    return new RecsysConfig(storage, spark, generator, validation, split);
+    return new RecsysConfig(storage, spark, generator, validation, split, features);
   }
 
   public RecsysConfig withValidation(ValidationConfig validation) {
-    return new RecsysConfig(storage, spark, generator, validation, split);
+    return new RecsysConfig(storage, spark, generator, validation, split, features);
   }
 
   public RecsysConfig withSplit(SplitConfig split) {
-    return new RecsysConfig(storage, spark, generator, validation, split);
+    return new RecsysConfig(storage, spark, generator, validation, split, features);
   }
 }

@@ -1,0 +1,278 @@
+package dev.recsys.pipelines.features;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.when;
+
+import dev.recsys.features.config.FeaturesConfig;
+import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.schema.EventType;
+import dev.recsys.features.schema.Schemas;
+import dev.recsys.features.spec.FeatureArtifacts;
+import dev.recsys.features.spec.FeatureSets;
+import dev.recsys.features.spec.Featurizers;
+import dev.recsys.features.spec.Normalizer;
+import dev.recsys.features.spec.Vocabulary;
+import dev.recsys.pipelines.ingest.IngestEventsJob;
+import dev.recsys.pipelines.spark.Jobs;
+import dev.recsys.pipelines.spark.Sessions;
+import dev.recsys.pipelines.spark.SparkSchemas;
+import dev.recsys.pipelines.spark.Tables;
+import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.validate.ValidateEventsJob;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.expressions.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the feature tables of a run date from the clean events, the catalog and the time split: fits the feature
+ * artifacts on the train window (vocabularies, price buckets, normalisers), writes the point-in-time
+ * {@code examples} (every event of the split windows with the aggregates of the events strictly before it, and
+ * click/purchase labels for impressions), and the serving snapshot tables {@code features_users} and
+ * {@code features_items} as of the run date. A re-run replaces all of them.
+ */
+public final class BuildFeaturesJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BuildFeaturesJob.class);
+  static final String USAGE = "BuildFeaturesJob --conf <overlays> --run-date <yyyy-mm-dd>";
+
+  public static final String EXAMPLES = "examples";
+  public static final String FEATURES_USERS = "features_users";
+  public static final String FEATURES_ITEMS = "features_items";
+  public static final String VOCAB_USERS = "vocab_users";
+  public static final String VOCAB_ITEMS = "vocab_items";
+  public static final String SPLIT = "split";
+  public static final String LABEL_CLICK = "label_click";
+  public static final String LABEL_PURCHASE = "label_purchase";
+
+  /** What one run built. */
+  public record Result(FeatureArtifacts artifacts, String artifactsPath, long examples, long users, long items) {}
+
+  public static void main(String[] args) throws Exception {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
+      RecsysConfig cfg = a.config();
+      try (SparkSession spark = Sessions.open("recsys-features", cfg.spark())) {
+        run(spark, cfg, a.runDate());
+      }
+    });
+  }
+
+  public static String artifactsPath(StorageConfig storage, LocalDate runDate) {
+    return storage.root() + "/features/" + FeatureSets.RETRIEVAL_V1.id() + "/" + runDate + "/artifacts.json";
+  }
+
+  public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate) {
+    StorageConfig storage = cfg.storage();
+    Instant asOf = ValidateEventsJob.asOf(runDate);
+    Dataset<Row> events = Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
+        .where(col(Schemas.TS).lt(lit(Timestamp.from(asOf))));
+    Dataset<Row> train = Tables.read(spark, storage.table(SplitEventsJob.TRAIN));
+    Dataset<Row> catalog = catalog(spark, storage, events);
+
+    FeatureArtifacts unnormalised = fitVocabularies(train, catalog, cfg.features(), runDate);
+    Dataset<Row> itemVocab = idVocabulary(train, Schemas.ITEM_ID, FeatureTables.ITEM_IDX);
+    Dataset<Row> userVocab = idVocabulary(train, Schemas.USER_ID, FeatureTables.USER_IDX);
+    Tables.overwrite(itemVocab, storage.table(VOCAB_ITEMS));
+    Tables.overwrite(userVocab, storage.table(VOCAB_USERS));
+    itemVocab = Tables.read(spark, storage.table(VOCAB_ITEMS));
+    userVocab = Tables.read(spark, storage.table(VOCAB_USERS));
+
+    Dataset<Row> itemInfo = ItemInfo.of(catalog, itemVocab, unnormalised).cache();
+    Dataset<Row> enriched = FeatureTables.withItemInfo(events, itemInfo);
+
+    SplitEventsJob.Boundaries b = SplitEventsJob.boundaries(events, cfg.split(), runDate);
+    Dataset<Row> examples = examples(enriched, itemInfo, userVocab, b, unnormalised.historyLength());
+    Tables.overwrite(examples, storage.table(EXAMPLES), SPLIT);
+    examples = Tables.read(spark, storage.table(EXAMPLES));
+
+    Dataset<Row> trainExamples = examples.where(col(SPLIT).equalTo(SplitEventsJob.TRAIN));
+    FeatureArtifacts artifacts = new FeatureArtifacts(unnormalised.featureSet(), unnormalised.version(),
+        unnormalised.historyLength(), unnormalised.tokenLength(), unnormalised.categories(), unnormalised.devices(),
+        unnormalised.placements(), unnormalised.tokens(), unnormalised.priceEdges(),
+        fitNormalizer(trainExamples, Featurizers.USER_DENSE, (r, t) -> Featurizers.userDense(FeatureRows.user(r), t)),
+        fitNormalizer(trainExamples, Featurizers.ITEM_DENSE, (r, t) -> Featurizers.itemDense(FeatureRows.item(r), t)));
+    String artifactsPath = artifactsPath(storage, runDate);
+    writeArtifacts(spark, artifactsPath, artifacts);
+
+    Dataset<Row> users = FeatureTables.usersAsOf(enriched, artifacts.historyLength(), artifacts.categories().size())
+        .join(userVocab, Schemas.USER_ID, "left")
+        .withColumn(FeatureTables.USER_IDX, coalesce(col(FeatureTables.USER_IDX), lit(Vocabulary.OOV)));
+    Dataset<Row> items = FeatureTables.itemsAsOf(enriched, itemInfo, asOf.toEpochMilli());
+    Tables.overwrite(users, storage.table(FEATURES_USERS));
+    Tables.overwrite(items, storage.table(FEATURES_ITEMS));
+    itemInfo.unpersist();
+
+    Result r = new Result(artifacts, artifactsPath, examples.count(),
+        Tables.read(spark, storage.table(FEATURES_USERS)).count(),
+        Tables.read(spark, storage.table(FEATURES_ITEMS)).count());
+    System.out.printf(Locale.ROOT, "Features %s (%s): %,d examples, %,d users and %,d items in the snapshot tables;"
+            + " vocabularies: %,d categories, %,d tokens, %,d devices, %,d placements; artifacts %s%n",
+        runDate, artifacts.featureSet(), r.examples(), r.users(), r.items(), artifacts.categories().size(),
+        artifacts.tokens().size(), artifacts.devices().size(), artifacts.placements().size(), artifactsPath);
+    return r;
+  }
+
+  /** The items table, plus bare rows for items that have events but are missing from the catalog. */
+  static Dataset<Row> catalog(SparkSession spark, StorageConfig storage, Dataset<Row> events) {
+    String path = storage.table(IngestEventsJob.ITEMS);
+    Dataset<Row> items = Tables.exists(spark, path)
+        ? Tables.read(spark, path).select(Schemas.ITEMS.names().stream().map(functions::col).toArray(Column[]::new))
+        : spark.createDataFrame(List.of(), SparkSchemas.of(Schemas.ITEMS));
+    Dataset<Row> missing = events.select(Schemas.ITEM_ID).distinct().join(items, Schemas.ITEM_ID, "left_anti");
+    for (String c : Schemas.ITEMS.names()) {
+      if (!c.equals(Schemas.ITEM_ID)) {
+        missing = missing.withColumn(c, lit(null).cast(items.schema().apply(c).dataType()));
+      }
+    }
+    return items.unionByName(missing);
+  }
+
+  /** Ids seen in train, ordered, numbered from 2 (0 is padding, 1 unknown). */
+  static Dataset<Row> idVocabulary(Dataset<Row> train, String id, String idx) {
+    return train.select(id).distinct()
+        .withColumn(idx, row_number().over(Window.orderBy(id)).plus(1));
+  }
+
+  static FeatureArtifacts fitVocabularies(Dataset<Row> train, Dataset<Row> catalog, FeaturesConfig f,
+      LocalDate runDate) {
+    List<String> categories = byFrequency(catalog.where(col(Schemas.CATEGORY).isNotNull())
+        .groupBy(Schemas.CATEGORY).count(), Integer.MAX_VALUE, 1);
+    List<String> devices = byFrequency(train.where(col(Schemas.DEVICE).isNotNull())
+        .groupBy(Schemas.DEVICE).count(), Integer.MAX_VALUE, 1);
+    List<String> placements = byFrequency(train.where(col(Schemas.PLACEMENT).isNotNull())
+        .groupBy(Schemas.PLACEMENT).count(), Integer.MAX_VALUE, 1);
+    List<String> tokens = byFrequency(ItemInfo.tokenCounts(catalog), f.maxTokens(), f.minTokenCount());
+    double[] edges = priceEdges(catalog, f.priceBuckets());
+    return new FeatureArtifacts(FeatureSets.RETRIEVAL_V1.id(), runDate.toString(), FeatureSets.HISTORY_LENGTH,
+        FeatureSets.TOKEN_LENGTH, new Vocabulary(categories), new Vocabulary(devices), new Vocabulary(placements),
+        new Vocabulary(tokens), edges, Normalizer.identity(Featurizers.USER_DENSE),
+        Normalizer.identity(Featurizers.ITEM_DENSE));
+  }
+
+  /** Values of a (value, count) frame with count >= minCount, most frequent first, ties by value. */
+  private static List<String> byFrequency(Dataset<Row> counts, int limit, long minCount) {
+    List<String> out = new ArrayList<>();
+    for (Row r : counts.where(col("count").geq(minCount)).orderBy(col("count").desc(), col(counts.columns()[0]))
+        .limit(limit).collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  private static double[] priceEdges(Dataset<Row> catalog, int buckets) {
+    Dataset<Row> prices = catalog.where(col(Schemas.PRICE).isNotNull()).select(Schemas.PRICE);
+    if (prices.isEmpty()) {
+      return new double[0];
+    }
+    double[] probs = new double[buckets - 1];
+    for (int i = 0; i < probs.length; i++) {
+      probs[i] = (i + 1.0) / buckets;
+    }
+    return Arrays.stream(prices.stat().approxQuantile(Schemas.PRICE, probs, 1e-3)).distinct().sorted().toArray();
+  }
+
+  /**
+   * Every event from the start of the train window with the aggregates before it, its split, the user's vocabulary
+   * index, the item's catalog attributes, and for impressions (views) whether the same user clicked or bought the
+   * item later in the same session.
+   */
+  static Dataset<Row> examples(Dataset<Row> enriched, Dataset<Row> itemInfo, Dataset<Row> userVocab,
+      SplitEventsJob.Boundaries b, int historyLength) {
+    Dataset<Row> outcomes = enriched.where(col(Schemas.SESSION_ID).isNotNull())
+        .groupBy(Schemas.USER_ID, Schemas.ITEM_ID, Schemas.SESSION_ID).agg(
+            max(when(col(Schemas.EVENT_TYPE).equalTo(EventType.CLICK.wireName()), col(FeatureTables.TS_MS)))
+                .as("_click_ms"),
+            max(when(col(Schemas.EVENT_TYPE).equalTo(EventType.PURCHASE.wireName()), col(FeatureTables.TS_MS)))
+                .as("_purchase_ms"));
+    Timestamp trainStart = Timestamp.from(b.trainStart());
+    Timestamp validationStart = Timestamp.from(b.validationStart());
+    Timestamp testStart = Timestamp.from(b.testStart());
+    return FeatureTables.asOfEachEvent(enriched, historyLength)
+        .where(col(Schemas.TS).geq(lit(trainStart)).and(col(Schemas.TS).lt(lit(Timestamp.from(b.end())))))
+        .withColumn(SPLIT, when(col(Schemas.TS).lt(lit(validationStart)), SplitEventsJob.TRAIN)
+            .when(col(Schemas.TS).lt(lit(testStart)), SplitEventsJob.VALIDATION)
+            .otherwise(SplitEventsJob.TEST))
+        .join(outcomes, new String[] {Schemas.USER_ID, Schemas.ITEM_ID, Schemas.SESSION_ID}, "left")
+        .withColumn(LABEL_CLICK, col("_click_ms").geq(col(FeatureTables.TS_MS)).cast("int"))
+        .withColumn(LABEL_PURCHASE, col("_purchase_ms").geq(col(FeatureTables.TS_MS)).cast("int"))
+        .withColumn(LABEL_CLICK, coalesce(col(LABEL_CLICK), lit(0)))
+        .withColumn(LABEL_PURCHASE, coalesce(col(LABEL_PURCHASE), lit(0)))
+        .drop("_click_ms", "_purchase_ms", FeatureTables.ITEM_IDX, FeatureTables.CATEGORY_IDX)
+        .join(itemInfo, Schemas.ITEM_ID, "left")
+        .join(userVocab, Schemas.USER_ID, "left")
+        .withColumn(FeatureTables.USER_IDX, coalesce(col(FeatureTables.USER_IDX), lit(Vocabulary.OOV)));
+  }
+
+  /** Mean and population std of raw dense features over rows, featurised by the same Java code as serving. */
+  static Normalizer fitNormalizer(Dataset<Row> rows, List<String> names,
+      BiFunction<Row, Long, float[]> featurize) {
+    MapPartitionsFunction<Row, Row> raw = it -> {
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) {
+        Row r = it.next();
+        float[] v = featurize.apply(r, r.<Long>getAs(FeatureTables.TS_MS));
+        List<Double> values = new ArrayList<>(v.length);
+        for (float f : v) {
+          values.add((double) f);
+        }
+        out.add(RowFactory.create(values));
+      }
+      return out.iterator();
+    };
+    StructType vector = new StructType().add("v", DataTypes.createArrayType(DataTypes.DoubleType));
+    Dataset<Row> stats = rows.mapPartitions(raw, Encoders.row(vector))
+        .select(posexplode(col("v")))
+        .groupBy("pos").agg(avg("col"), stddev_pop("col"));
+    double[] means = new double[names.size()];
+    double[] stds = new double[names.size()];
+    Arrays.fill(stds, 1.0);
+    for (Row r : stats.collectAsList()) {
+      means[r.getInt(0)] = r.getDouble(1);
+      stds[r.getInt(0)] = r.isNullAt(2) ? 1.0 : r.getDouble(2);
+    }
+    return new Normalizer(names, means, stds);
+  }
+
+  private static void writeArtifacts(SparkSession spark, String path, FeatureArtifacts artifacts) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(p, true)) {
+        artifacts.write(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write feature artifacts to " + path, e);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.recsys.pipelines.features;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.recsys.features.schema.EventType;
+import dev.recsys.features.schema.Schemas;
+import dev.recsys.features.spec.UserAggregates;
+import java.time.Duration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * The aggregates behind every feature, computed two ways from the same events: as of each event (for training
+ * examples: window frames that end strictly before the event's own timestamp, so no example sees its own or a
+ * later event), and as of one instant (for the serving snapshot). Column names follow {@code UserAggregates} and
+ * {@code ItemAggregates}. Built-in functions and windows only, so the RAPIDS plugin can run them.
+ *
+ * <p>Input events carry {@code ts_ms} (epoch millis), {@code item_idx} and {@code category_idx}; see
+ * {@link #withItemInfo}.
+ */
+public final class FeatureTables {
+
+  public static final String TS_MS = "ts_ms";
+  public static final String ITEM_IDX = "item_idx";
+  public static final String USER_IDX = "user_idx";
+  public static final String CATEGORY_IDX = "category_idx";
+
+  public static final String VIEWS = "views";
+  public static final String CLICKS = "clicks";
+  public static final String CARTS = "carts";
+  public static final String PURCHASES = "purchases";
+  public static final String FAVORITES = "favorites";
+  public static final String RATINGS = "ratings";
+  public static final String UNIQUE_ITEMS = "unique_items";
+  public static final String LAST_EVENT_MS = "last_event_ms";
+  /** Money spent on purchases, in cents, so sums are exact whatever the aggregation order. */
+  public static final String SPEND_CENTS = "spend_cents";
+  public static final String HISTORY = "history";
+  /** Events of the user in the example item's category, and in all categories, before the example. */
+  public static final String USER_CAT_COUNT = "user_cat_count";
+  public static final String USER_EVENTS = "user_events";
+  /** Snapshot only: the user's event count per category index. */
+  public static final String CATEGORY_COUNTS = "category_counts";
+
+  public static final String ITEM_TOTAL = "item_total";
+  public static final String ITEM_RECENT = "item_recent";
+  public static final String ITEM_VIEWS = "item_views";
+  public static final String ITEM_CLICKS = "item_clicks";
+  public static final String ITEM_PURCHASES = "item_purchases";
+
+  /** Items interacted with in this many days count as recent popularity. */
+  public static final Duration RECENT = Duration.ofDays(30);
+
+  private FeatureTables() {}
+
+  /** Adds {@code ts_ms}, and the item's vocabulary and category indexes from {@code itemInfo} (1 when unknown). */
+  public static Dataset<Row> withItemInfo(Dataset<Row> events, Dataset<Row> itemInfo) {
+    return events
+        .join(itemInfo.select(Schemas.ITEM_ID, ITEM_IDX, CATEGORY_IDX), Schemas.ITEM_ID, "left")
+        .withColumn(ITEM_IDX, coalesce(col(ITEM_IDX), lit(1)))
+        .withColumn(CATEGORY_IDX, coalesce(col(CATEGORY_IDX), lit(1)))
+        .withColumn(TS_MS, expr("unix_millis(" + Schemas.TS + ")"));
+  }
+
+  /**
+   * Adds to every event the user and item aggregates of the events strictly before it: counts per type, unique
+   * items, last event time, spend, the latest {@code historyLength} item indexes (most recent first; ties on the
+   * timestamp are excluded), the user's events in this item's category, and the item's all-time and recent
+   * counts. The history frame looks back {@code historyLength + 30} rows, so it is exact unless more than 30 of a
+   * user's events share one timestamp.
+   */
+  public static Dataset<Row> asOfEachEvent(Dataset<Row> events, int historyLength) {
+    WindowSpec user = Window.partitionBy(Schemas.USER_ID).orderBy(TS_MS)
+        .rangeBetween(Window.unboundedPreceding(), -1);
+    WindowSpec userCategory = Window.partitionBy(Schemas.USER_ID, CATEGORY_IDX).orderBy(TS_MS)
+        .rangeBetween(Window.unboundedPreceding(), -1);
+    WindowSpec userRows = Window.partitionBy(Schemas.USER_ID).orderBy(TS_MS, Schemas.EVENT_ID)
+        .rowsBetween(-(historyLength + 30), -1);
+    WindowSpec firstSeen = Window.partitionBy(Schemas.USER_ID, Schemas.ITEM_ID).orderBy(TS_MS, Schemas.EVENT_ID);
+    WindowSpec item = Window.partitionBy(Schemas.ITEM_ID).orderBy(TS_MS)
+        .rangeBetween(Window.unboundedPreceding(), -1);
+    WindowSpec itemRecent = Window.partitionBy(Schemas.ITEM_ID).orderBy(TS_MS)
+        .rangeBetween(-RECENT.toMillis(), -1);
+
+    Dataset<Row> out = events.withColumn("_first", when(row_number().over(firstSeen).equalTo(1), 1).otherwise(0));
+    out = withTypeCounts(out, user);
+    return out
+        .withColumn(UNIQUE_ITEMS, coalesce(sum("_first").over(user), lit(0L)))
+        .withColumn(LAST_EVENT_MS, coalesce(max(TS_MS).over(user), lit(UserAggregates.NEVER)))
+        .withColumn(SPEND_CENTS, coalesce(sum(purchaseCents()).over(user), lit(0L)))
+        .withColumn(USER_EVENTS, count(lit(1)).over(user))
+        .withColumn(USER_CAT_COUNT, count(lit(1)).over(userCategory))
+        .withColumn("_recent_rows", collect_list(struct(col(TS_MS).as("t"), col(ITEM_IDX).as("i"))).over(userRows))
+        .withColumn(HISTORY, expr("transform(slice(reverse(filter(_recent_rows, x -> x.t < " + TS_MS + ")), 1, "
+            + historyLength + "), x -> x.i)"))
+        .withColumn(ITEM_TOTAL, count(lit(1)).over(item))
+        .withColumn(ITEM_RECENT, count(lit(1)).over(itemRecent))
+        .withColumn(ITEM_VIEWS, coalesce(sum(isType(EventType.VIEW)).over(item), lit(0L)))
+        .withColumn(ITEM_CLICKS, coalesce(sum(isType(EventType.CLICK)).over(item), lit(0L)))
+        .withColumn(ITEM_PURCHASES, coalesce(sum(isType(EventType.PURCHASE)).over(item), lit(0L)))
+        .drop("_first", "_recent_rows");
+  }
+
+  /**
+   * One row per user with the aggregates of all {@code events} (the caller filters them to before the snapshot
+   * instant): the values a training example at that instant would see. {@code category_counts} is a dense
+   * vector over category indexes {@code 0..categories-1}.
+   */
+  public static Dataset<Row> usersAsOf(Dataset<Row> events, int historyLength, int categories) {
+    Dataset<Row> perCategory = events.groupBy(Schemas.USER_ID, CATEGORY_IDX).agg(count(lit(1)).as("_n"))
+        .groupBy(Schemas.USER_ID)
+        .agg(collect_list(struct(col(CATEGORY_IDX).as("c"), col("_n").as("n"))).as("_cats"));
+    Dataset<Row> totals = events.groupBy(Schemas.USER_ID).agg(
+        typeCount(EventType.VIEW).as(VIEWS), typeCount(EventType.CLICK).as(CLICKS),
+        typeCount(EventType.ADD_TO_CART).as(CARTS), typeCount(EventType.PURCHASE).as(PURCHASES),
+        typeCount(EventType.FAVORITE).as(FAVORITES), typeCount(EventType.RATING).as(RATINGS),
+        countDistinct(Schemas.ITEM_ID).as(UNIQUE_ITEMS),
+        max(TS_MS).as(LAST_EVENT_MS),
+        coalesce(sum(purchaseCents()), lit(0L)).as(SPEND_CENTS),
+        sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"))),
+            false).as("_all"));
+    return totals.join(perCategory, Schemas.USER_ID)
+        .withColumn(HISTORY, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.i)"))
+        .withColumn(CATEGORY_COUNTS, expr("transform(sequence(0, " + (categories - 1)
+            + "), k -> cast(aggregate(filter(_cats, x -> x.c = k), 0L, (acc, x) -> acc + x.n) as float))"))
+        .drop("_all", "_cats");
+  }
+
+  /**
+   * One row per catalog item ({@code itemInfo}) with the interaction counts of {@code events} (already before
+   * {@code asOfMs}); items nobody touched get zeros.
+   */
+  public static Dataset<Row> itemsAsOf(Dataset<Row> events, Dataset<Row> itemInfo, long asOfMs) {
+    Dataset<Row> counts = events.groupBy(Schemas.ITEM_ID).agg(
+        count(lit(1)).as(ITEM_TOTAL),
+        sum(when(col(TS_MS).geq(asOfMs - RECENT.toMillis()), 1).otherwise(0)).cast("long").as(ITEM_RECENT),
+        typeCount(EventType.VIEW).as(ITEM_VIEWS), typeCount(EventType.CLICK).as(ITEM_CLICKS),
+        typeCount(EventType.PURCHASE).as(ITEM_PURCHASES));
+    Dataset<Row> out = itemInfo.join(counts, Schemas.ITEM_ID, "left");
+    for (String c : new String[] {ITEM_TOTAL, ITEM_RECENT, ITEM_VIEWS, ITEM_CLICKS, ITEM_PURCHASES}) {
+      out = out.withColumn(c, coalesce(col(c), lit(0L)));
+    }
+    return out;
+  }
+
+  private static Dataset<Row> withTypeCounts(Dataset<Row> events, WindowSpec user) {
+    return events
+        .withColumn(VIEWS, coalesce(sum(isType(EventType.VIEW)).over(user), lit(0L)))
+        .withColumn(CLICKS, coalesce(sum(isType(EventType.CLICK)).over(user), lit(0L)))
+        .withColumn(CARTS, coalesce(sum(isType(EventType.ADD_TO_CART)).over(user), lit(0L)))
+        .withColumn(PURCHASES, coalesce(sum(isType(EventType.PURCHASE)).over(user), lit(0L)))
+        .withColumn(FAVORITES, coalesce(sum(isType(EventType.FAVORITE)).over(user), lit(0L)))
+        .withColumn(RATINGS, coalesce(sum(isType(EventType.RATING)).over(user), lit(0L)));
+  }
+
+  private static Column isType(EventType t) {
+    return when(col(Schemas.EVENT_TYPE).equalTo(t.wireName()), 1L).otherwise(0L);
+  }
+
+  private static Column typeCount(EventType t) {
+    return sum(isType(t)).cast("long");
+  }
+
+  private static Column purchaseCents() {
+    return when(col(Schemas.EVENT_TYPE).equalTo(EventType.PURCHASE.wireName()),
+        expr("cast(round(" + Schemas.VALUE + " * 100) as bigint)"));
+  }
+}
