@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record FeatureArtifacts(
     Vocabulary tokens,
     double[] priceEdges,
     Normalizer userDense,
-    Normalizer itemDense) {
+    Normalizer itemDense) implements Serializable {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

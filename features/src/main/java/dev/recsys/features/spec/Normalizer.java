@@ -1,10 +1,11 @@
 package dev.recsys.features.spec;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 
 /** Standardises a dense vector feature by feature: {@code (x - mean) / std}, with std floored at 1e-6. */
-public record Normalizer(List<String> names, double[] means, double[] stds) {
+public record Normalizer(List<String> names, double[] means, double[] stds) implements Serializable {
 
   public Normalizer {
     names = List.copyOf(names);

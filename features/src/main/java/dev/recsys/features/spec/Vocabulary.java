@@ -1,5 +1,6 @@
 package dev.recsys.features.spec;
 
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
  * Maps values to embedding indexes: 0 is padding, 1 is out-of-vocabulary, known values start at 2 in the order
  * given. Fitted in Spark, stored in {@link FeatureArtifacts}, used unchanged by training and serving.
  */
-public final class Vocabulary {
+public final class Vocabulary implements Serializable {
 
   public static final int PAD = 0;
   public static final int OOV = 1;

@@ -38,7 +38,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -234,19 +233,23 @@ public final class BuildFeaturesJob {
         .withColumn(FeatureTables.USER_IDX, coalesce(col(FeatureTables.USER_IDX), lit(Vocabulary.OOV)));
   }
 
+  /** Raw dense features of an example row at its own time; serializable, since Spark ships it to executors. */
+  interface RawFeatures extends java.io.Serializable {
+    float[] apply(Row row, long tsMs);
+  }
+
   /** Mean and population std of raw dense features over rows, featurised by the same Java code as serving. */
-  static Normalizer fitNormalizer(Dataset<Row> rows, List<String> names,
-      BiFunction<Row, Long, float[]> featurize) {
+  static Normalizer fitNormalizer(Dataset<Row> rows, List<String> names, RawFeatures featurize) {
     MapPartitionsFunction<Row, Row> raw = it -> {
       List<Row> out = new ArrayList<>();
       while (it.hasNext()) {
         Row r = it.next();
         float[] v = featurize.apply(r, r.<Long>getAs(FeatureTables.TS_MS));
-        List<Double> values = new ArrayList<>(v.length);
-        for (float f : v) {
-          values.add((double) f);
+        Double[] values = new Double[v.length];
+        for (int i = 0; i < v.length; i++) {
+          values[i] = (double) v[i];
         }
-        out.add(RowFactory.create(values));
+        out.add(RowFactory.create((Object) values));
       }
       return out.iterator();
     };

@@ -2,6 +2,7 @@ package dev.recsys.pipelines.run;
 
 import dev.recsys.features.config.GeneratorConfig;
 import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.generate.GenerateEventsJob;
 import dev.recsys.pipelines.ingest.ImportMovieLensJob;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pipeline steps for one run date in one Spark application: optionally a data source step (synthetic
- * data, or a MovieLens import), then ingest, validate and split, and prints what each step produced. The same
+ * data, or a MovieLens import), then ingest, validate, split and features, and prints what each step produced. The same
  * steps exist as separate jobs for the scheduler; this entry point is the demo and the one-submit nightly.
  */
 public final class RunPipelineJob {
@@ -67,6 +68,7 @@ public final class RunPipelineJob {
     step(timings, "validate", () -> ValidateEventsJob.run(spark, c.storage(), c.validation(), runDate,
         ValidateEventsJob.runId(runDate)));
     step(timings, "split", () -> SplitEventsJob.run(spark, c.storage(), c.split(), runDate));
+    step(timings, "features", () -> BuildFeaturesJob.run(spark, c, runDate));
     System.out.print(summary(spark, cfg, timings));
   }
 
@@ -83,7 +85,9 @@ public final class RunPipelineJob {
   static String summary(SparkSession spark, RecsysConfig cfg, Map<String, Duration> timings) {
     List<String> tables = new ArrayList<>(List.of(IngestEventsJob.BRONZE_EVENTS, IngestEventsJob.ITEMS,
         IngestEventsJob.USERS, IngestEventsJob.QUARANTINE_CATALOG, ValidateEventsJob.EVENTS,
-        ValidateEventsJob.QUARANTINE, SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION, SplitEventsJob.TEST));
+        ValidateEventsJob.QUARANTINE, SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION, SplitEventsJob.TEST,
+        BuildFeaturesJob.VOCAB_USERS, BuildFeaturesJob.VOCAB_ITEMS, BuildFeaturesJob.EXAMPLES,
+        BuildFeaturesJob.FEATURES_USERS, BuildFeaturesJob.FEATURES_ITEMS));
     StringBuilder s = new StringBuilder("\nrecsys tables under ").append(cfg.storage().root()).append('\n');
     for (String t : tables) {
       String path = cfg.storage().table(t);
