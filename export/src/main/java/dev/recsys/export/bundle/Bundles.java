@@ -107,7 +107,8 @@ public final class Bundles {
    * ("no bundle before X", or each skipped bundle's problem).
    */
   public static String rollback(Path root) throws IOException {
-    try (RootLock lock = RootLock.acquire(root)) {
+    RootLock lock = RootLock.acquire(root);
+    try {
       String from = requireCurrent(root);
       List<String> older = new ArrayList<>(versions(root).stream().filter(v -> v.compareTo(from) < 0).toList());
       if (older.isEmpty()) {
@@ -126,6 +127,8 @@ public final class Bundles {
         return candidate;
       }
       throw new BundleException("no valid bundle before " + from + " in " + root + ": " + String.join("; ", problems));
+    } finally {
+      lock.close();
     }
   }
 
@@ -134,10 +137,13 @@ public final class Bundles {
    * throws {@link BundleException} if there is no such bundle or it fails the check.
    */
   public static String rollback(Path root, String version) throws IOException {
-    try (RootLock lock = RootLock.acquire(root)) {
+    RootLock lock = RootLock.acquire(root);
+    try {
       open(root, version, Verification.CHECKSUMS);
       setCurrent(root, version);
       return version;
+    } finally {
+      lock.close();
     }
   }
 

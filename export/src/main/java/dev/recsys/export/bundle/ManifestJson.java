@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.stream.Collectors;
 
 /**
@@ -43,8 +44,12 @@ final class ManifestJson {
           .addSerializer(Instant.class, ToStringSerializer.instance)
           .addDeserializer(Instant.class, new FromStringDeserializer<Instant>(Instant.class) {
             @Override
-            protected Instant _deserialize(String value, DeserializationContext ctxt) {
-              return Instant.parse(value);
+            protected Instant _deserialize(String value, DeserializationContext ctxt) throws IOException {
+              try {
+                return Instant.parse(value);
+              } catch (DateTimeParseException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, value, "not an ISO-8601 UTC time");
+              }
             }
           }))
       .build();
