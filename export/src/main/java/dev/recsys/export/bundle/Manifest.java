@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * The contents of {@code manifest.json}: what a bundle holds and where it came from. Field names are written in
- * snake_case ({@code format_version}, {@code created_at}, ...); {@link ManifestJson} reads and writes it.
+ * snake_case ({@code format_version}, {@code created_at}, ...); reading rejects unknown fields.
  *
  * <p>{@code files} lists every file of the bundle except {@code manifest.json} itself, by path relative to the
  * bundle directory with {@code /} separators. {@code source_run}, {@code index} and the models' {@code inputs}

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  */
 public final class PublishLoop {
 
-  static final int FILES = 40;
+  static final int FILES = 24;
   static final int FILE_BYTES = 4_096;
   static final int KEEP = 2;
 
