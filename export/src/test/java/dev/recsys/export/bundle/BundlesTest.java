@@ -35,8 +35,8 @@ class BundlesTest {
     String actual = BundleFiles.hash(index).sha256();
 
     BundleException e = assertThrows(BundleException.class, () -> Bundles.openCurrent(root, Verification.CHECKSUMS));
-    assertEquals("bundle " + version(1) + ": file " + INDEX + " has sha256 " + actual + " (100 bytes) but manifest.json "
-        + "says sha256 " + expected + " (100 bytes)", e.getMessage());
+    assertEquals("bundle " + version(1) + ": file " + INDEX + " has sha256 " + actual + " (100 bytes) but "
+        + "manifest.json says sha256 " + expected + " (100 bytes)", e.getMessage());
     // The size-only check does not read content, so it cannot see a same-size change.
     assertEquals(version(1), Bundles.openCurrent(root, Verification.SIZES_ONLY).version());
   }
