@@ -137,6 +137,11 @@ public final class UserMetrics {
     return v.clone();
   }
 
+  /** Returns the number of items in the catalogue the users were evaluated against. */
+  public long catalogSize() {
+    return catalogSize;
+  }
+
   /** Returns the name of the coverage metric, {@code coverage_at_<list size>}. */
   public String coverageMetric() {
     return MetricNames.coverageAt(listSize);
