@@ -35,14 +35,16 @@ public final class HtmlReport {
       .meta span { margin-right: 18px; white-space: nowrap; }
       .card { background: #fff; border: 1px solid #e1e4ea; border-radius: 8px; padding: 16px 18px; margin-bottom: 16px; }
       .charts { display: flex; flex-wrap: wrap; gap: 16px; }
-      .charts .card { flex: 1 1 540px; margin: 0; }
-      .charts h2 { margin-top: 0; }
+      .charts .card { flex: 1 1 460px; margin: 0; }
+      .card h2 { margin-top: 0; }
+      svg.chart { width: 100%; max-width: 560px; height: auto; display: block; }
       table { border-collapse: collapse; font-size: 13px; width: 100%; }
       th, td { padding: 6px 10px; border-bottom: 1px solid #eceef2; text-align: right; vertical-align: top; }
       th { background: #f7f8fa; font-weight: 600; color: #3a4150; }
       th:first-child, td:first-child { text-align: left; }
       td.name { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-      .ci { display: block; color: #7a8191; font-size: 11px; }
+      .ci { display: block; color: #7a8191; font-size: 11px; font-weight: 400; }
+      th.text, td.text { text-align: left; }
       .best { font-weight: 700; }
       .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
       .badge { display: inline-block; padding: 2px 8px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
@@ -51,6 +53,9 @@ public final class HtmlReport {
       .tie { background: #eef0f4; color: #555d6e; }
       .empty { color: #7a8191; font-style: italic; }
       .note { color: #7a8191; font-size: 12px; margin: 8px 0 0; }
+      details.slice { border-top: 1px solid #eceef2; padding: 4px 0 12px; }
+      details.slice summary { cursor: pointer; font-weight: 600; font-size: 15px; padding: 10px 0; }
+      h4 { font-size: 13px; color: #3a4150; margin: 16px 0 6px; }
       """;
 
   private HtmlReport() {}
@@ -100,17 +105,17 @@ public final class HtmlReport {
     }
     for (Map.Entry<String, SliceReport> e : report.slices().entrySet()) {
       SliceReport slice = e.getValue();
-      html.append("<div class=\"slice\"><h3>").append(Html.escape(e.getKey())).append(" &#183; n = ")
-          .append(count(slice.n())).append("</h3>");
+      html.append("<details class=\"slice\" open=\"open\"><summary>").append(Html.escape(e.getKey()))
+          .append(" &#183; n = ").append(count(slice.n())).append("</summary>");
       if (slice.n() == 0) {
         html.append("<p class=\"empty\">No evaluated users in this slice.</p>");
       } else {
         html.append(metricsTable(slice.models(), colors));
         if (!slice.comparisons().isEmpty()) {
-          html.append(comparisonTable(slice.comparisons()));
+          html.append("<h4>Comparisons on this slice</h4>").append(comparisonTable(slice.comparisons()));
         }
       }
-      html.append("</div>");
+      html.append("</details>");
     }
     html.append("</section>\n</main></body></html>\n");
     return html.toString();
@@ -168,18 +173,19 @@ public final class HtmlReport {
     if (comparisons.isEmpty()) {
       return "<p class=\"empty\">No comparisons requested.</p>";
     }
-    StringBuilder t = new StringBuilder("<table class=\"comparisons\"><thead><tr><th>Metric</th><th>A</th>"
-        + "<th>B</th><th>A &#8722; B</th><th>95% CI</th><th>n</th><th>Verdict</th></tr></thead><tbody>");
+    StringBuilder t = new StringBuilder("<table class=\"comparisons\"><thead><tr><th>Metric</th>"
+        + "<th class=\"text\">A</th><th class=\"text\">B</th><th>A &#8722; B</th><th>95% CI</th><th>n</th>"
+        + "<th class=\"text\">Verdict</th></tr></thead><tbody>");
     for (Comparison c : comparisons) {
       String verdict = c.beats()
           ? "<span class=\"badge win\">" + Html.escape(c.a()) + " beats " + Html.escape(c.b()) + "</span>"
           : c.beaten()
               ? "<span class=\"badge loss\">" + Html.escape(c.b()) + " beats " + Html.escape(c.a()) + "</span>"
               : "<span class=\"badge tie\">no significant difference</span>";
-      t.append("<tr><td class=\"name\">").append(Html.escape(c.metric())).append("</td><td>")
-          .append(Html.escape(c.a())).append("</td><td>").append(Html.escape(c.b())).append("</td><td>")
-          .append(signed(c.diff())).append("</td><td>[").append(signed(c.ciLow())).append(", ")
-          .append(signed(c.ciHigh())).append("]</td><td>").append(count(c.n())).append("</td><td>")
+      t.append("<tr><td class=\"name\">").append(Html.escape(c.metric())).append("</td><td class=\"text\">")
+          .append(Html.escape(c.a())).append("</td><td class=\"text\">").append(Html.escape(c.b()))
+          .append("</td><td>").append(signed(c.diff())).append("</td><td>[").append(signed(c.ciLow())).append(", ")
+          .append(signed(c.ciHigh())).append("]</td><td>").append(count(c.n())).append("</td><td class=\"text\">")
           .append(verdict).append("</td></tr>");
     }
     return t.append("</tbody></table>").toString();

@@ -16,7 +16,7 @@ import java.util.stream.LongStream;
 
 /**
  * A small synthetic evaluation: 1,000 items with Zipf-like training popularity, 600 users each with 1-5 held-out
- * items drawn by popularity, and models that place a relevant item in their top 50 with a set probability.
+ * items drawn by popularity, and models that list a relevant item with a set probability, mostly near the top.
  */
 final class EvalFixtures {
 
@@ -54,7 +54,7 @@ final class EvalFixtures {
     return relevant;
   }
 
-  /** Returns a model that puts each relevant item in its top 50 with probability {@code skill}. */
+  /** Returns a model that lists each relevant item with probability {@code skill}, at a log-uniform position. */
   static List<UserRanking> model(Map<Long, long[]> relevant, double skill, long seed) {
     Random random = new Random(seed);
     List<UserRanking> users = new ArrayList<>();
@@ -65,9 +65,10 @@ final class EvalFixtures {
       Arrays.fill(ranked, -1);
       for (long item : rel) {
         if (random.nextDouble() < skill) {
-          int pos = random.nextInt(50);
+          // Log-uniform over positions 0..LIST-1: most placed items land near the top.
+          int pos = (int) Math.pow(LIST, random.nextDouble()) - 1;
           while (ranked[pos] != -1) {
-            pos = (pos + 1) % 50;
+            pos = (pos + 1) % LIST;
           }
           ranked[pos] = item;
         }
