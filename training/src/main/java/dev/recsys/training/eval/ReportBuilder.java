@@ -60,6 +60,9 @@ public final class ReportBuilder {
   public ReportBuilder ranker(String model, String task, float[] probabilities, float[] labels) {
     int n = probabilities.length;
     Map<String, MetricValue> metrics = rankerMetrics.computeIfAbsent(model, m -> new LinkedHashMap<>());
+    if (metrics.containsKey(MetricNames.forTask(task, MetricNames.AUC))) {
+      throw new IllegalArgumentException("model '" + model + "' already has metrics for task '" + task + "'");
+    }
     metrics.put(MetricNames.forTask(task, MetricNames.AUC),
         MetricValue.withoutInterval(RankerMetrics.auc(probabilities, labels), n));
     metrics.put(MetricNames.forTask(task, MetricNames.LOG_LOSS),
@@ -70,7 +73,9 @@ public final class ReportBuilder {
 
   /** Adds a model's mean training loss per epoch, as in {@code TrainingResult.epochLosses()}. */
   public ReportBuilder lossCurve(String model, List<Float> epochLosses) {
-    lossCurves.put(model, List.copyOf(epochLosses));
+    if (lossCurves.putIfAbsent(model, List.copyOf(epochLosses)) != null) {
+      throw new IllegalArgumentException("model '" + model + "' already has a loss curve");
+    }
     return this;
   }
 

@@ -23,7 +23,7 @@ public record ReportMetadata(
     long bootstrapSeed) {
 
   public ReportMetadata {
-    if (runDate == null || splitKind == null) {
+    if (runDate == null || splitKind == null || splitKind.isBlank()) {
       throw new IllegalArgumentException("run_date and split_kind must be set");
     }
   }

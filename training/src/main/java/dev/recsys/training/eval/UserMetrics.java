@@ -64,25 +64,14 @@ public final class UserMetrics {
     }
     evaluated.sort(Comparator.comparingLong(UserRanking::userId));
 
-    Map<String, double[]> values = new LinkedHashMap<>();
     int n = evaluated.size();
-    for (int k : cutoffs) {
-      values.put(MetricNames.recallAt(k), new double[n]);
-    }
-    for (int k : cutoffs) {
-      values.put(MetricNames.ndcgAt(k), new double[n]);
-    }
-    for (int k : cutoffs) {
-      values.put(MetricNames.mapAt(k), new double[n]);
-    }
-    for (int k : cutoffs) {
-      values.put(MetricNames.hitRateAt(k), new double[n]);
-    }
+    // [cut-off index][user]
+    double[][] recall = new double[cutoffs.length][n];
+    double[][] ndcg = new double[cutoffs.length][n];
+    double[][] map = new double[cutoffs.length][n];
+    double[][] hitRate = new double[cutoffs.length][n];
     double[] mrr = new double[n];
     double[] novelty = new double[n];
-    values.put(MetricNames.MRR, mrr);
-    values.put(MetricNames.noveltyAt(listSize), novelty);
-
     long[] ids = new long[n];
     long[][] topLists = new long[n][];
     for (int u = 0; u < n; u++) {
@@ -94,16 +83,32 @@ public final class UserMetrics {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("user " + user.userId() + ": " + e.getMessage(), e);
       }
-      for (int k : cutoffs) {
-        values.get(MetricNames.recallAt(k))[u] = hits.recallAt(k);
-        values.get(MetricNames.ndcgAt(k))[u] = hits.ndcgAt(k);
-        values.get(MetricNames.mapAt(k))[u] = hits.averagePrecisionAt(k);
-        values.get(MetricNames.hitRateAt(k))[u] = hits.hitRateAt(k);
+      for (int c = 0; c < cutoffs.length; c++) {
+        recall[c][u] = hits.recallAt(cutoffs[c]);
+        ndcg[c][u] = hits.ndcgAt(cutoffs[c]);
+        map[c][u] = hits.averagePrecisionAt(cutoffs[c]);
+        hitRate[c][u] = hits.hitRateAt(cutoffs[c]);
       }
       mrr[u] = hits.reciprocalRank();
       topLists[u] = Arrays.copyOf(user.ranked(), Math.min(listSize, user.ranked().length));
       novelty[u] = meanSelfInformation(topLists[u], catalog);
     }
+
+    Map<String, double[]> values = new LinkedHashMap<>();
+    for (int c = 0; c < cutoffs.length; c++) {
+      values.put(MetricNames.recallAt(cutoffs[c]), recall[c]);
+    }
+    for (int c = 0; c < cutoffs.length; c++) {
+      values.put(MetricNames.ndcgAt(cutoffs[c]), ndcg[c]);
+    }
+    for (int c = 0; c < cutoffs.length; c++) {
+      values.put(MetricNames.mapAt(cutoffs[c]), map[c]);
+    }
+    for (int c = 0; c < cutoffs.length; c++) {
+      values.put(MetricNames.hitRateAt(cutoffs[c]), hitRate[c]);
+    }
+    values.put(MetricNames.MRR, mrr);
+    values.put(MetricNames.noveltyAt(listSize), novelty);
     long[] excludedIds = excluded.stream().mapToLong(Long::longValue).sorted().toArray();
     return new UserMetrics(ids, values, topLists, listSize, catalog.size(), excludedIds);
   }
