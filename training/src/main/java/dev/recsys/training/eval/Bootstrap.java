@@ -65,17 +65,20 @@ public final class Bootstrap {
       }
     }
     double[][] resampledMeans = new double[columns.size()][resamples];
-    int[] rows = new int[n];
+    // A resample as how often each row was drawn: summing value * count reads the columns sequentially, which is
+    // several times faster than gathering the drawn rows at random.
+    int[] draws = new int[n];
     SplittableRandom random = new SplittableRandom(seed);
     for (int r = 0; r < resamples; r++) {
+      Arrays.fill(draws, 0);
       for (int i = 0; i < n; i++) {
-        rows[i] = random.nextInt(n);
+        draws[random.nextInt(n)]++;
       }
       for (int c = 0; c < columns.size(); c++) {
         double[] column = columns.get(c);
         double sum = 0;
-        for (int row : rows) {
-          sum += column[row];
+        for (int row = 0; row < n; row++) {
+          sum += column[row] * draws[row];
         }
         resampledMeans[c][r] = sum / n;
       }
