@@ -15,6 +15,7 @@ public final class QualityGate {
 
   private final QualityGateConfig config;
 
+  /** Creates a gate that applies {@code config} to every decision. */
   public QualityGate(QualityGateConfig config) {
     this.config = config;
   }
@@ -43,10 +44,9 @@ public final class QualityGate {
     }
     List<String> failures = new ArrayList<>();
     List<String> successes = new ArrayList<>();
-    double candidateValue = 0;
+    double candidateValue = report.metric(candidate, config.metric()).value();
     for (String baseline : baselines) {
       Check check = check(report, candidate, baseline, "baseline " + baseline);
-      candidateValue = check.candidate();
       if (check.passed()) {
         successes.add(check.success());
       } else {
