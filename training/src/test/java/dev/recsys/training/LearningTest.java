@@ -2,6 +2,7 @@ package dev.recsys.training;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recsys.training.eval.RankerMetrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -58,8 +59,8 @@ class LearningTest {
       assertTrue(losses.get(2) < 0.75 * untrained, "loss " + losses + " vs untrained " + untrained);
       RankingBatch heldOut = data.sample(5000, new Random(98));
       RankingScores scores = model.predict(heldOut.features());
-      double clickAuc = Metrics.auc(scores.clickProb(), heldOut.click());
-      double purchaseAuc = Metrics.auc(scores.purchaseProb(), heldOut.purchase());
+      double clickAuc = RankerMetrics.auc(scores.clickProb(), heldOut.click());
+      double purchaseAuc = RankerMetrics.auc(scores.purchaseProb(), heldOut.purchase());
       assertTrue(clickAuc > 0.7, "click AUC " + clickAuc);
       assertTrue(purchaseAuc > 0.7, "purchase AUC " + purchaseAuc);
       System.out.printf("DLRM untrained loss %.3f, losses %s, click AUC %.3f, purchase AUC %.3f%n",
