@@ -202,14 +202,17 @@ public final class Snapshot implements AutoCloseable {
     return StringColumn.readUtf8(file, ids.payload() + start, (int) (ids.end(row, start) - start));
   }
 
+  /** Returns the value in row {@code row} of {@code column}. */
   public float getFloat(String column, int row) {
     return floatColumn(column).get(row);
   }
 
+  /** Returns the value in row {@code row} of {@code column}. */
   public int getInt(String column, int row) {
     return intColumn(column).get(row);
   }
 
+  /** Returns the value in row {@code row} of {@code column}. */
   public long getLong(String column, int row) {
     return longColumn(column).get(row);
   }
@@ -229,26 +232,32 @@ public final class Snapshot implements AutoCloseable {
     return stringColumn(column).get(row);
   }
 
+  /** Returns the reader of FLOAT column {@code name}; fails naming the columns when there is none. */
   public FloatColumn floatColumn(String name) {
     return handle(name, ColumnKind.FLOAT, FloatColumn.class);
   }
 
+  /** Returns the reader of INT column {@code name}; fails naming the columns when there is none. */
   public IntColumn intColumn(String name) {
     return handle(name, ColumnKind.INT, IntColumn.class);
   }
 
+  /** Returns the reader of LONG column {@code name}; fails naming the columns when there is none. */
   public LongColumn longColumn(String name) {
     return handle(name, ColumnKind.LONG, LongColumn.class);
   }
 
+  /** Returns the reader of FLOAT_VECTOR column {@code name}; fails naming the columns when there is none. */
   public VectorColumn vectorColumn(String name) {
     return handle(name, ColumnKind.FLOAT_VECTOR, VectorColumn.class);
   }
 
+  /** Returns the reader of INT_LIST column {@code name}; fails naming the columns when there is none. */
   public IntListColumn intListColumn(String name) {
     return handle(name, ColumnKind.INT_LIST, IntListColumn.class);
   }
 
+  /** Returns the reader of STRING column {@code name}; fails naming the columns when there is none. */
   public StringColumn stringColumn(String name) {
     return handle(name, ColumnKind.STRING, StringColumn.class);
   }

@@ -325,9 +325,7 @@ public final class SnapshotWriter implements AutoCloseable {
   private List<Spill> allSpills() {
     List<Spill> all = new ArrayList<>(List.of(idOffsets, idBytes));
     for (ColumnSpill c : spills) {
-      if (c != null) {
-        all.addAll(List.of(c.parts()));
-      }
+      all.addAll(List.of(c.parts()));
     }
     return all;
   }
