@@ -20,26 +20,32 @@ public record ColumnSpec(String name, ColumnKind kind, int dim) {
     }
   }
 
+  /** Returns the spec of FLOAT column {@code name}. */
   public static ColumnSpec floats(String name) {
     return new ColumnSpec(name, ColumnKind.FLOAT, 0);
   }
 
+  /** Returns the spec of INT column {@code name}. */
   public static ColumnSpec ints(String name) {
     return new ColumnSpec(name, ColumnKind.INT, 0);
   }
 
+  /** Returns the spec of LONG column {@code name}. */
   public static ColumnSpec longs(String name) {
     return new ColumnSpec(name, ColumnKind.LONG, 0);
   }
 
+  /** Returns the spec of FLOAT_VECTOR column {@code name} holding {@code dim} floats per row. */
   public static ColumnSpec vector(String name, int dim) {
     return new ColumnSpec(name, ColumnKind.FLOAT_VECTOR, dim);
   }
 
+  /** Returns the spec of INT_LIST column {@code name}. */
   public static ColumnSpec intLists(String name) {
     return new ColumnSpec(name, ColumnKind.INT_LIST, 0);
   }
 
+  /** Returns the spec of STRING column {@code name}. */
   public static ColumnSpec strings(String name) {
     return new ColumnSpec(name, ColumnKind.STRING, 0);
   }
