@@ -1,0 +1,23 @@
+package dev.recsys.features.snapshot;
+
+import java.util.Objects;
+
+/** Reads one {@link ColumnKind#FLOAT} column of a {@link Snapshot} straight from the mapping; thread-safe. */
+public final class FloatColumn {
+
+  private final MappedFile file;
+  private final long base;
+  private final int rows;
+
+  FloatColumn(MappedFile file, long base, int rows) {
+    this.file = file;
+    this.base = base;
+    this.rows = rows;
+  }
+
+  /** Returns the value of row {@code row}. */
+  public float get(int row) {
+    file.checkOpen();
+    return file.getFloat(base + 4L * Objects.checkIndex(row, rows));
+  }
+}
