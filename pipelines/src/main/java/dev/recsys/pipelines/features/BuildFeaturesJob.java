@@ -17,6 +17,7 @@ import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.FeatureSets;
+import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.features.spec.Featurizers;
 import dev.recsys.features.spec.Normalizer;
 import dev.recsys.features.spec.Vocabulary;
@@ -37,6 +38,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -88,7 +90,12 @@ public final class BuildFeaturesJob {
   }
 
   public static String artifactsPath(StorageConfig storage, LocalDate runDate) {
-    return storage.root() + "/features/" + FeatureSets.RETRIEVAL_V1.id() + "/" + runDate + "/artifacts.json";
+    return featureDir(storage, runDate) + "/artifacts.json";
+  }
+
+  /** Where a run's artifacts and snapshot files go: {@code <root>/features/<feature set>/<run date>/}. */
+  public static String featureDir(StorageConfig storage, LocalDate runDate) {
+    return storage.root() + "/features/" + FeatureSets.RETRIEVAL_V1.id() + "/" + runDate;
   }
 
   public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate) {
@@ -131,6 +138,7 @@ public final class BuildFeaturesJob {
     Tables.overwrite(users, storage.table(FEATURES_USERS));
     Tables.overwrite(items, storage.table(FEATURES_ITEMS));
     itemInfo.unpersist();
+    writeSnapshots(spark, storage, runDate, asOf, artifacts);
 
     Result r = new Result(artifacts, artifactsPath, examples.count(),
         Tables.read(spark, storage.table(FEATURES_USERS)).count(),
@@ -265,6 +273,34 @@ public final class BuildFeaturesJob {
       stds[r.getInt(0)] = r.isNullAt(2) ? 1.0 : r.getDouble(2);
     }
     return new Normalizer(names, means, stds);
+  }
+
+  /**
+   * Writes {@code users.snap} and {@code items.snap} from the snapshot tables into the run's feature folder; on
+   * remote storage they are written locally first, then copied.
+   */
+  static void writeSnapshots(SparkSession spark, StorageConfig storage, LocalDate runDate, Instant asOf,
+      FeatureArtifacts artifacts) {
+    String dir = featureDir(storage, runDate);
+    java.net.URI uri = new Path(dir).toUri();
+    boolean local = uri.getScheme() == null || uri.getScheme().equals("file");
+    try {
+      java.nio.file.Path out = local ? java.nio.file.Path.of(uri.getPath())
+          : java.nio.file.Files.createTempDirectory("recsys-snapshots");
+      Map<String, String> meta = Map.of(FeatureSnapshots.AS_OF_MS, Long.toString(asOf.toEpochMilli()),
+          FeatureSnapshots.FEATURE_SET, artifacts.featureSet(), "artifacts_version", artifacts.version());
+      SnapshotExport.writeUsers(Tables.read(spark, storage.table(FEATURES_USERS)),
+          out.resolve(FeatureSnapshots.USERS_FILE), artifacts.categories().size(), meta);
+      SnapshotExport.writeItems(Tables.read(spark, storage.table(FEATURES_ITEMS)),
+          out.resolve(FeatureSnapshots.ITEMS_FILE), meta);
+      if (!local) {
+        SnapshotExport.publish(spark, out.resolve(FeatureSnapshots.USERS_FILE), dir + "/" + FeatureSnapshots.USERS_FILE);
+        SnapshotExport.publish(spark, out.resolve(FeatureSnapshots.ITEMS_FILE), dir + "/" + FeatureSnapshots.ITEMS_FILE);
+      }
+      LOG.info("snapshots written to {}", dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write snapshots for " + dir, e);
+    }
   }
 
   private static void writeArtifacts(SparkSession spark, String path, FeatureArtifacts artifacts) {

@@ -39,6 +39,8 @@ public final class FeatureTables {
   public static final String ITEM_IDX = "item_idx";
   public static final String USER_IDX = "user_idx";
   public static final String CATEGORY_IDX = "category_idx";
+  /** The item's row in the items snapshot (its position in item id order). */
+  public static final String ITEM_ROW = "item_row";
 
   public static final String VIEWS = "views";
   public static final String CLICKS = "clicks";
@@ -51,6 +53,7 @@ public final class FeatureTables {
   /** Money spent on purchases, in cents, so sums are exact whatever the aggregation order. */
   public static final String SPEND_CENTS = "spend_cents";
   public static final String HISTORY = "history";
+  public static final String HISTORY_ROWS = "history_rows";
   /** Events of the user in the example item's category, and in all categories, before the example. */
   public static final String USER_CAT_COUNT = "user_cat_count";
   public static final String USER_EVENTS = "user_events";
@@ -68,10 +71,13 @@ public final class FeatureTables {
 
   private FeatureTables() {}
 
-  /** Adds {@code ts_ms}, and the item's vocabulary and category indexes from {@code itemInfo} (1 when unknown). */
+  /**
+   * Adds {@code ts_ms}, and the item's vocabulary and category indexes (1 when unknown) and snapshot row from
+   * {@code itemInfo}.
+   */
   public static Dataset<Row> withItemInfo(Dataset<Row> events, Dataset<Row> itemInfo) {
     return events
-        .join(itemInfo.select(Schemas.ITEM_ID, ITEM_IDX, CATEGORY_IDX), Schemas.ITEM_ID, "left")
+        .join(itemInfo.select(Schemas.ITEM_ID, ITEM_IDX, CATEGORY_IDX, ITEM_ROW), Schemas.ITEM_ID, "left")
         .withColumn(ITEM_IDX, coalesce(col(ITEM_IDX), lit(1)))
         .withColumn(CATEGORY_IDX, coalesce(col(CATEGORY_IDX), lit(1)))
         .withColumn(TS_MS, expr("unix_millis(" + Schemas.TS + ")"));
@@ -132,10 +138,11 @@ public final class FeatureTables {
         countDistinct(Schemas.ITEM_ID).as(UNIQUE_ITEMS),
         max(TS_MS).as(LAST_EVENT_MS),
         coalesce(sum(purchaseCents()), lit(0L)).as(SPEND_CENTS),
-        sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"))),
-            false).as("_all"));
+        sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"),
+            col(ITEM_ROW).as("r"))), false).as("_all"));
     return totals.join(perCategory, Schemas.USER_ID)
         .withColumn(HISTORY, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.i)"))
+        .withColumn(HISTORY_ROWS, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.r)"))
         .withColumn(CATEGORY_COUNTS, expr("transform(sequence(0, " + (categories - 1)
             + "), k -> cast(aggregate(filter(_cats, x -> x.c = k), 0L, (acc, x) -> acc + x.n) as float))"))
         .drop("_all", "_cats");

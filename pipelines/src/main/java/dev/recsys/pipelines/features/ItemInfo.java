@@ -3,6 +3,7 @@ package dev.recsys.pipelines.features;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -30,6 +32,7 @@ public final class ItemInfo {
 
   public static final StructType SCHEMA = new StructType()
       .add(Schemas.ITEM_ID, DataTypes.StringType, false)
+      .add(Schemas.CATEGORY, DataTypes.StringType, true)
       .add(FeatureTables.CATEGORY_IDX, DataTypes.IntegerType, false)
       .add(CREATED_MS, DataTypes.LongType, true)
       .add(PRICE, DataTypes.DoubleType, true)
@@ -39,7 +42,8 @@ public final class ItemInfo {
 
   /**
    * Builds item info from the catalog (columns of {@code Schemas.ITEMS}) and the item vocabulary
-   * ({@code item_id, item_idx}); items outside the vocabulary get index 1.
+   * ({@code item_id, item_idx}); items outside the vocabulary get index 1. {@code item_row} numbers the items in
+   * id order from 0: their rows in the items snapshot and their ids in the ANN index.
    */
   public static Dataset<Row> of(Dataset<Row> catalog, Dataset<Row> itemVocab, FeatureArtifacts artifacts) {
     Vocabulary categories = artifacts.categories();
@@ -58,14 +62,16 @@ public final class ItemInfo {
         for (int i = 0; i < tokenIdx.length; i++) {
           boxed[i] = tokenIdx[i];
         }
-        out.add(RowFactory.create(r.getAs(Schemas.ITEM_ID), categories.index(r.getAs(Schemas.CATEGORY)),
+        String category = r.getAs(Schemas.CATEGORY);
+        out.add(RowFactory.create(r.getAs(Schemas.ITEM_ID), category, categories.index(category),
             created == null ? null : created.getTime(), price, boxed));
       }
       return out.iterator();
     };
     Dataset<Row> base = catalog.mapPartitions(info, Encoders.row(SCHEMA));
     return base.join(itemVocab, Schemas.ITEM_ID, "left")
-        .withColumn(FeatureTables.ITEM_IDX, coalesce(col(FeatureTables.ITEM_IDX), lit(Vocabulary.OOV)));
+        .withColumn(FeatureTables.ITEM_IDX, coalesce(col(FeatureTables.ITEM_IDX), lit(Vocabulary.OOV)))
+        .withColumn(FeatureTables.ITEM_ROW, row_number().over(Window.orderBy(Schemas.ITEM_ID)).minus(1));
   }
 
   /** Token frequencies over the catalog: the input for fitting the token vocabulary. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Schemas;
+import dev.recsys.features.snapshot.Snapshot;
+import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.features.spec.Featurizers;
 import dev.recsys.features.spec.ItemAggregates;
 import dev.recsys.features.spec.UserAggregates;
@@ -68,11 +70,17 @@ class FeatureTablesTest extends SparkTestBase {
 
   /** Items i0..i19 with vocabulary index 2+n, categories 2..4, and i19 unknown to the vocabulary. */
   private Dataset<Row> itemInfo() {
-    StructType schema = ItemInfo.SCHEMA.add(FeatureTables.ITEM_IDX, DataTypes.IntegerType, false);
+    StructType schema = ItemInfo.SCHEMA.add(FeatureTables.ITEM_IDX, DataTypes.IntegerType, false)
+        .add(FeatureTables.ITEM_ROW, DataTypes.IntegerType, false);
     List<Row> rows = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int n = 0; n < 20; n++) {
-      rows.add(RowFactory.create("i" + n, 2 + n % 3, T0 - n * 86_400_000L, 10.0 + n, new Integer[] {2, 3},
-          n == 19 ? 1 : 2 + n));
+      ids.add("i" + n);
+    }
+    java.util.Collections.sort(ids);
+    for (int n = 0; n < 20; n++) {
+      rows.add(RowFactory.create("i" + n, "c" + n % 3, 2 + n % 3, T0 - n * 86_400_000L, 10.01 + n / 3.0,
+          new Integer[] {2, 3}, n == 19 ? 1 : 2 + n, ids.indexOf("i" + n)));
     }
     return spark.createDataFrame(rows, schema);
   }
@@ -109,8 +117,12 @@ class FeatureTablesTest extends SparkTestBase {
     }
   }
 
+  /**
+   * Training/serving parity: a probe example at the snapshot instant, featurised on the Spark path, must give the
+   * same vectors as the server's path (snapshot files read back through {@link FeatureSnapshots}).
+   */
   @Test
-  void aProbeAtTheSnapshotInstantSeesWhatTheSnapshotHolds() {
+  void aProbeAtTheSnapshotInstantSeesWhatTheServerReads() throws Exception {
     List<E> events = randomEvents(9, 1_200);
     long asOf = events.stream().mapToLong(E::ts).max().orElseThrow() + MINUTE;
     List<E> withProbes = new ArrayList<>(events);
@@ -123,28 +135,33 @@ class FeatureTablesTest extends SparkTestBase {
     Dataset<Row> probes = FeatureTables.asOfEachEvent(FeatureTables.withItemInfo(eventFrame(withProbes), info),
         HISTORY).where(col(Schemas.EVENT_ID).startsWith("~probe"));
     Dataset<Row> enriched = FeatureTables.withItemInfo(eventFrame(events), info);
-    Map<String, Row> snapshotUsers = new HashMap<>();
-    for (Row r : FeatureTables.usersAsOf(enriched, HISTORY, 5).collectAsList()) {
-      snapshotUsers.put(r.getAs(Schemas.USER_ID), r);
-    }
-    Map<String, Row> snapshotItems = new HashMap<>();
-    for (Row r : FeatureTables.itemsAsOf(enriched, info, asOf).collectAsList()) {
-      snapshotItems.put(r.getAs(Schemas.ITEM_ID), r);
-    }
+    java.nio.file.Path usersFile = tmp.resolve(FeatureSnapshots.USERS_FILE);
+    java.nio.file.Path itemsFile = tmp.resolve(FeatureSnapshots.ITEMS_FILE);
+    SnapshotExport.writeUsers(FeatureTables.usersAsOf(enriched, HISTORY, 5).withColumn(FeatureTables.USER_IDX,
+        org.apache.spark.sql.functions.lit(2)), usersFile, 5, Map.of());
+    SnapshotExport.writeItems(FeatureTables.itemsAsOf(enriched, info, asOf), itemsFile, Map.of());
+
     int checked = 0;
-    for (Row probe : probes.join(info.select(Schemas.ITEM_ID, ItemInfo.CREATED_MS, ItemInfo.PRICE, ItemInfo.TOKENS),
-        Schemas.ITEM_ID).collectAsList()) {
-      UserAggregates served = FeatureRows.user(snapshotUsers.get(probe.<String>getAs(Schemas.USER_ID)));
-      UserAggregates trained = FeatureRows.user(probe);
-      assertArrayEquals(Featurizers.userDense(served, asOf), Featurizers.userDense(trained, asOf), "user dense");
-      assertArrayEquals(served.history(), trained.history(), "history");
-      assertEquals(Featurizers.categoryShare(served, probe.<Integer>getAs(FeatureTables.CATEGORY_IDX)),
-          Featurizers.categoryShare(probe.<Long>getAs(FeatureTables.USER_CAT_COUNT),
-              probe.<Long>getAs(FeatureTables.USER_EVENTS)), "user category share");
-      ItemAggregates servedItem = FeatureRows.item(snapshotItems.get(probe.<String>getAs(Schemas.ITEM_ID)));
-      assertEquals(servedItem, FeatureRows.item(probe), "item aggregates");
-      assertArrayEquals(Featurizers.itemDense(servedItem, asOf), Featurizers.itemDense(FeatureRows.item(probe), asOf));
-      checked++;
+    try (Snapshot us = Snapshot.open(usersFile); Snapshot is = Snapshot.open(itemsFile)) {
+      FeatureSnapshots.Users servedUsers = new FeatureSnapshots.Users(us);
+      FeatureSnapshots.Items servedItems = new FeatureSnapshots.Items(is);
+      for (Row probe : probes.join(info.select(Schemas.ITEM_ID, ItemInfo.CREATED_MS, ItemInfo.PRICE,
+          ItemInfo.TOKENS), Schemas.ITEM_ID).collectAsList()) {
+        UserAggregates served = servedUsers.aggregates(servedUsers.find(probe.getAs(Schemas.USER_ID)));
+        UserAggregates trained = FeatureRows.user(probe);
+        assertArrayEquals(Featurizers.userDense(trained, asOf), Featurizers.userDense(served, asOf), "user dense");
+        assertArrayEquals(trained.history(), served.history(), "history");
+        assertEquals(Featurizers.categoryShare(probe.<Long>getAs(FeatureTables.USER_CAT_COUNT),
+                probe.<Long>getAs(FeatureTables.USER_EVENTS)),
+            Featurizers.categoryShare(served, probe.<Integer>getAs(FeatureTables.CATEGORY_IDX)),
+            "user category share");
+        int itemRow = servedItems.find(probe.getAs(Schemas.ITEM_ID));
+        assertEquals(FeatureRows.item(probe), servedItems.aggregates(itemRow), "item aggregates");
+        assertArrayEquals(Featurizers.itemDense(FeatureRows.item(probe), asOf),
+            Featurizers.itemDense(servedItems.aggregates(itemRow), asOf), "item dense");
+        checked++;
+      }
+      assertEquals(20, is.rows(), "every catalog item is in the items snapshot");
     }
     assertEquals(users.size(), checked);
   }
