@@ -83,8 +83,9 @@ public final class BuildFeaturesJob {
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
+      LocalDate runDate = a.runDate();
       try (SparkSession spark = Sessions.open("recsys-features", cfg.spark())) {
-        run(spark, cfg, a.runDate());
+        run(spark, cfg, runDate);
       }
     });
   }

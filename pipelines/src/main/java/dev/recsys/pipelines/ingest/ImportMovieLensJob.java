@@ -68,8 +68,10 @@ public final class ImportMovieLensJob {
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "source", "batch"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
+      String source = a.required("source");
+      String batch = a.get("batch").orElse(DEFAULT_BATCH);
       try (SparkSession spark = Sessions.open("recsys-import-movielens", cfg.spark())) {
-        run(spark, cfg.storage(), a.required("source"), a.get("batch").orElse(DEFAULT_BATCH));
+        run(spark, cfg.storage(), source, batch);
       }
     });
   }

@@ -68,8 +68,10 @@ public final class IngestEventsJob {
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date", "batch"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
+      LocalDate runDate = a.runDate();
+      String batch = a.required("batch");
       try (SparkSession spark = Sessions.open("recsys-ingest", cfg.spark())) {
-        run(spark, cfg.storage(), a.runDate(), a.required("batch"));
+        run(spark, cfg.storage(), runDate, batch);
       }
     });
   }

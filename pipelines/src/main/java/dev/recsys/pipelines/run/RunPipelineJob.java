@@ -39,6 +39,10 @@ public final class RunPipelineJob {
     Jobs.main(USAGE, args, Set.of("conf", "run-date", "batch", "events", "users", "items", "movielens"),
         Set.of("generate"), a -> {
           RecsysConfig cfg = a.config();
+          a.runDate();
+          if (!a.flag("generate") && a.get("movielens").isEmpty()) {
+            a.required("batch");
+          }
           try (SparkSession spark = Sessions.open("recsys-pipeline", cfg.spark())) {
             run(spark, cfg, a);
           }

@@ -9,7 +9,11 @@ public final class Sessions {
 
   private Sessions() {}
 
+  /** Opens the session; under {@code -Drecsys.dryRun=true} stops the job here instead (see {@link Jobs}). */
   public static SparkSession open(String appName, SparkSettings settings) {
+    if (Boolean.getBoolean("recsys.dryRun")) {
+      throw new Jobs.DryRun();
+    }
     return SparkSession.builder().config(conf(appName, settings)).getOrCreate();
   }
 

@@ -81,8 +81,9 @@ public final class SplitEventsJob {
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
+      LocalDate runDate = a.runDate();
       try (SparkSession spark = Sessions.open("recsys-split", cfg.spark())) {
-        run(spark, cfg.storage(), cfg.split(), a.runDate());
+        run(spark, cfg.storage(), cfg.split(), runDate);
       }
     });
   }

@@ -76,8 +76,9 @@ public final class ValidateEventsJob {
     Jobs.main(USAGE, args, Set.of("conf", "run-date", "run-id"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
       LocalDate runDate = a.runDate();
+      String runId = a.get("run-id").orElse(runId(runDate));
       try (SparkSession spark = Sessions.open("recsys-validate", cfg.spark())) {
-        QualityReport r = run(spark, cfg.storage(), cfg.validation(), runDate, a.get("run-id").orElse(runId(runDate)));
+        QualityReport r = run(spark, cfg.storage(), cfg.validation(), runDate, runId);
         if (!r.passed()) {
           System.exit(1);
         }
