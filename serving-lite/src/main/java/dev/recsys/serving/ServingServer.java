@@ -98,7 +98,9 @@ public final class ServingServer {
       error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: " + e);
     });
     app.error(HttpStatus.NOT_FOUND, ctx -> {
-      if (ctx.result() == null) {
+      // Unknown items already carry a JSON error; Javalin's own "not found" text is replaced.
+      String type = ctx.res().getContentType();
+      if (type == null || !type.startsWith("application/json")) {
         error(ctx, HttpStatus.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path()
             + "; routes: POST /recommend, GET /similar-items/{item_id}, POST /feedback, GET /health, GET /metrics, "
             + "POST /admin/reload");
@@ -141,7 +143,12 @@ public final class ServingServer {
   }
 
   private static String route(Context ctx) {
-    String path = ctx.endpointHandlerPath();
-    return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
+    try {
+      String path = ctx.endpointHandlerPath();
+      return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
+    } catch (IllegalStateException noEndpoint) {
+      // Javalin has no endpoint path for requests that matched no route (404s).
+      return "unmatched";
+    }
   }
 }
