@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -o -pl features,export,serving-lite -am install -DskipTests
-cp_file=serving-lite/target/bench.classpath
+cp_file="$PWD/serving-lite/target/bench.classpath"
 mvn -q -o -pl serving-lite dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
 # The modules' own classes first: the shared ~/.m2 SNAPSHOT jars may come from another checkout.
 exec java -Xmx6g -cp "serving-lite/target/classes:export/target/classes:features/target/classes:$(cat "$cp_file")" dev.recsys.serving.ServingBenchmark "$@"

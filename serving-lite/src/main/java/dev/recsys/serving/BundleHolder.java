@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +33,7 @@ public final class BundleHolder implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final Consumer<ServingBundle> onSwap;
   private String lastFailedVersion;
 
   /** A bundle retained for one request; closing it releases the reference. */
@@ -53,11 +54,15 @@ public final class BundleHolder implements AutoCloseable {
     }
   }
 
-  /** Returns a holder for the bundles under {@code root}; nothing is loaded until {@link #reload}. */
-  public BundleHolder(Path root, ServingConfig cfg, ServingMetrics metrics) {
+  /**
+   * Returns a holder for the bundles under {@code root}; nothing is loaded until {@link #reload}. {@code onSwap}
+   * runs after each bundle is swapped in, with the new bundle.
+   */
+  public BundleHolder(Path root, ServingConfig cfg, ServingMetrics metrics, Consumer<ServingBundle> onSwap) {
     this.root = root;
     this.cfg = cfg;
     this.metrics = metrics;
+    this.onSwap = onSwap;
   }
 
   /** Returns a lease on the current bundle, or empty when none has been loaded yet. */
@@ -114,6 +119,7 @@ public final class BundleHolder implements AutoCloseable {
     if (old != null) {
       old.release();
     }
+    onSwap.accept(fresh);
     return fresh.version();
   }
 
@@ -134,17 +140,6 @@ public final class BundleHolder implements AutoCloseable {
     } catch (Exception e) {
       lastFailedVersion = named;
       LOG.error("bundle {} was not loaded; still serving {}", named, version().orElse("nothing"), e);
-    }
-  }
-
-  /** Returns {@code f} applied to a lease on the current bundle, or {@code absent} when none is loaded. */
-  public <T> T withBundle(Function<ServingBundle, T> f, T absent) {
-    Optional<Lease> lease = acquire();
-    if (lease.isEmpty()) {
-      return absent;
-    }
-    try (Lease l = lease.get()) {
-      return f.apply(l.bundle());
     }
   }
 

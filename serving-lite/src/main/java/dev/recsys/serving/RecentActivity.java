@@ -29,13 +29,17 @@ public final class RecentActivity {
 
   /** Records one event of its user. */
   public void add(Event e) {
-    Deque<Event> events = byUser.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
-    synchronized (events) {
-      events.addLast(e);
-      if (events.size() > maxEventsPerUser) {
-        events.removeFirst();
+    // compute() is atomic per key, so a concurrent prune cannot drop the deque this event goes into.
+    byUser.compute(e.userId(), (user, events) -> {
+      Deque<Event> d = events == null ? new ArrayDeque<>() : events;
+      synchronized (d) {
+        d.addLast(e);
+        if (d.size() > maxEventsPerUser) {
+          d.removeFirst();
+        }
       }
-    }
+      return d;
+    });
   }
 
   /** Returns the user's events after {@code afterMs}, oldest first by timestamp. */
@@ -54,6 +58,21 @@ public final class RecentActivity {
     }
     out.sort((a, b) -> a.ts().compareTo(b.ts()));
     return out;
+  }
+
+  /**
+   * Drops events at or before {@code asOfMs}, which a newly loaded snapshot already counts, and users left
+   * without events; this is what bounds the store between bundles.
+   */
+  public void prune(long asOfMs) {
+    for (String user : byUser.keySet()) {
+      byUser.computeIfPresent(user, (u, events) -> {
+        synchronized (events) {
+          events.removeIf(e -> e.ts().toEpochMilli() <= asOfMs);
+          return events.isEmpty() ? null : events;
+        }
+      });
+    }
   }
 
   /** Returns how many users have recent events in memory. */

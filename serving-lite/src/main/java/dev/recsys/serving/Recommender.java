@@ -13,8 +13,10 @@ import dev.recsys.features.spec.ItemAggregates;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.UserAggregates;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -108,7 +110,7 @@ public final class Recommender {
       }
       List<Item> out = new ArrayList<>(answer.items().size());
       for (Rules.Scored s : answer.items()) {
-        out.add(new Item(s.itemId(), s.score(), out.size() + 1, s.reason()));
+        out.add(new Item(s.itemId(), s.score(), out.size() + 1, s.explained()));
       }
       long latencyMs = (System.nanoTime() - start) / 1_000_000;
       metrics.stage("total", System.nanoTime() - start);
@@ -202,30 +204,33 @@ public final class Recommender {
 
     int m = rows.size();
     float[] scores = new float[m];
+    ItemAggregates[] aggs = new ItemAggregates[m];
+    for (int i = 0; i < m; i++) {
+      aggs[i] = items.aggregates(rows.get(i));
+    }
     String model;
     if (variant.ranker() == ServingConfig.Ranker.DLRM && m > 0) {
       int denseWidth = -1;
+      int sparseWidth = -1;
       float[] dense = null;
       long[] sparse = null;
-      ItemAggregates[] aggs = new ItemAggregates[m];
       for (int i = 0; i < m; i++) {
-        int row = rows.get(i);
-        aggs[i] = items.aggregates(row);
-        ModelInputs.ItemTower it = ModelInputs.itemTower(aggs[i], items.itemIdx(row), req.tsMs(), a);
+        ModelInputs.ItemTower it = ModelInputs.itemTower(aggs[i], items.itemIdx(rows.get(i)), req.tsMs(), a);
         ModelInputs.Ranking in = ModelInputs.ranking(ut, it, aggs[i], req.tsMs(), req.device(), req.placement(),
             Featurizers.categoryShare(user, aggs[i].category()), a);
         if (dense == null) {
           denseWidth = in.dense().length;
+          sparseWidth = in.sparse().length;
           dense = new float[m * denseWidth];
-          sparse = new long[m * in.sparse().length];
+          sparse = new long[m * sparseWidth];
         }
         System.arraycopy(in.dense(), 0, dense, i * denseWidth, denseWidth);
-        System.arraycopy(in.sparse(), 0, sparse, i * in.sparse().length, in.sparse().length);
+        System.arraycopy(in.sparse(), 0, sparse, i * sparseWidth, sparseWidth);
       }
       t = stage("features", t);
       scores = b.ranker().run(List.of(
           TensorInput.floats(TensorNames.DENSE, dense, m, denseWidth),
-          TensorInput.longs(TensorNames.SPARSE, sparse, m, sparse.length / m)))
+          TensorInput.longs(TensorNames.SPARSE, sparse, m, sparseWidth)))
           .get(TensorNames.CLICK_PROB);
       t = stage("rank", t);
       model = "dlrm click_prob";
@@ -237,14 +242,21 @@ public final class Recommender {
     }
 
     List<Rules.Scored> candidates = new ArrayList<>(m);
+    Map<Integer, Integer> position = new HashMap<>(m * 2);
     for (int i = 0; i < m; i++) {
       int row = rows.get(i);
-      candidates.add(new Rules.Scored(row, items.snapshot().id(row), items.category(row),
-          items.aggregates(row).createdMs(), scores[i],
+      position.put(row, i);
+      candidates.add(new Rules.Scored(row, items.snapshot().id(row), items.category(row), aggs[i].createdMs(),
+          scores[i], 1, model));
+    }
+    List<Rules.Scored> chosen = new ArrayList<>(req.k());
+    // Reasons are formatted for the returned items only, not for the whole pool.
+    for (Rules.Scored c : rules.apply(candidates, req.tsMs(), req.k())) {
+      int i = position.get(c.row());
+      chosen.add(new Rules.Scored(c.row(), c.itemId(), c.category(), c.createdMs(), c.score(), c.freshness(),
           String.format(Locale.ROOT, "personalized: %s %.4f (two-tower retrieval rank %d of %d)", model, scores[i],
               i + 1, m)));
     }
-    List<Rules.Scored> chosen = new ArrayList<>(rules.apply(candidates, req.tsMs(), req.k()));
     stage("rules", t);
     if (chosen.size() < req.k()) {
       Set<Integer> taken = new HashSet<>(dropped);
@@ -274,7 +286,7 @@ public final class Recommender {
       if (row >= 0 && allowed(b, row, dropped, req) && taken.add(row)) {
         // Popularity has no model score: 1 / (position + 1) keeps the list's order.
         out.add(new Rules.Scored(row, ids.get(i), items.category(row), ItemAggregates.UNKNOWN_CREATED,
-            1.0 / (i + 1), reason));
+            1.0 / (i + 1), 1, reason));
       }
     }
   }

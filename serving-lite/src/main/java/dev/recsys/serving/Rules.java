@@ -22,8 +22,18 @@ public final class Rules {
   private final double tauDays;
   private final int maxPerCategory;
 
-  /** A ranked candidate: item row and id, its category, creation time, model score and why it was chosen. */
-  public record Scored(int row, String itemId, String category, long createdMs, double score, String reason) {}
+  /**
+   * A ranked candidate: item row and id, its category, creation time, score, the freshness multiplier already in
+   * the score (1 before {@link #apply}) and why it was chosen.
+   */
+  public record Scored(int row, String itemId, String category, long createdMs, double score, double freshness,
+      String reason) {
+
+    /** Returns the reason, with the freshness boost when it changed the score by 1% or more. */
+    public String explained() {
+      return freshness >= 1.01 ? reason + String.format(Locale.ROOT, ", fresh item x%.2f", freshness) : reason;
+    }
+  }
 
   public Rules(double boost, double tauDays, int maxPerCategory) {
     this.boost = boost;
@@ -49,8 +59,8 @@ public final class Rules {
     List<Scored> boosted = new ArrayList<>(candidates.size());
     for (Scored c : candidates) {
       double f = freshness(c.createdMs(), nowMs);
-      String reason = f >= 1.01 ? c.reason() + String.format(Locale.ROOT, ", fresh item x%.2f", f) : c.reason();
-      boosted.add(new Scored(c.row(), c.itemId(), c.category(), c.createdMs(), c.score() * f, reason));
+      boosted.add(new Scored(c.row(), c.itemId(), c.category(), c.createdMs(), c.score() * f, c.freshness() * f,
+          c.reason()));
     }
     boosted.sort(Comparator.comparingDouble(Scored::score).reversed());
     // The first ten take the best items whose category is under the cap; everything else follows in score order.

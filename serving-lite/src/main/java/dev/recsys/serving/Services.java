@@ -31,8 +31,8 @@ public record Services(BundleHolder bundles, Recommender recommender, FeedbackLo
     }
     ServingConfig s = cfg.serving();
     ServingMetrics metrics = new ServingMetrics();
-    BundleHolder bundles = new BundleHolder(bundlesRoot, s, metrics);
     RecentActivity activity = new RecentActivity(RECENT_EVENTS_PER_USER);
+    BundleHolder bundles = new BundleHolder(bundlesRoot, s, metrics, b -> activity.prune(b.asOfMs()));
     Recommender recommender = new Recommender(bundles, activity, new Experiments(s.experiment()), s, metrics);
     FeedbackLog feedback = new FeedbackLog(Path.of(root), s.serverId(), s.feedbackSliceMinutes(), clock);
     Admission admission = new Admission(s.workerThreads(), s.queue());

@@ -97,15 +97,17 @@ public final class ServingBenchmark {
         request = function()
           n = n + 1
           local body = string.format('{"user_id":"u%06d","k":20,"context":{"device":"%s","placement":"%s"}}',
-            math.random(0, USERS - 1), devices[n % 3 + 1], placements[(n // 3) % 3 + 1])
+            math.random(0, USERS - 1), devices[n % 3 + 1], placements[math.floor(n / 3) % 3 + 1])
           return wrk.format("POST", "/recommend", {["Content-Type"] = "application/json"}, body)
         end
         """.replace("USERS", Integer.toString(users));
   }
 
+  // Ten seconds of sequential requests, so the JIT has compiled the request path before wrk measures it.
   private static void warmUp(String url, int users) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    for (int i = 0; i < 200; i++) {
+    long until = System.currentTimeMillis() + 10_000;
+    for (int i = 0; System.currentTimeMillis() < until; i++) {
       String body = String.format(Locale.ROOT, "{\"user_id\":\"u%06d\",\"k\":20}", i % users);
       client.send(HttpRequest.newBuilder(URI.create(url + "/recommend"))
           .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
@@ -121,8 +123,8 @@ public final class ServingBenchmark {
       throw new IllegalStateException("wrk did not finish");
     }
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException("wrk failed (is the Debian package wrk installed?):\n" + out);
+    if (p.exitValue() != 0 || out.contains(script.getFileName() + ":")) {
+      throw new IllegalStateException("wrk failed (is the Debian package wrk installed? does the script load?):\n" + out);
     }
     return out;
   }

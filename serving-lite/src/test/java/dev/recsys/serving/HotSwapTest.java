@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recsys.export.bundle.BundleLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,24 @@ class HotSwapTest {
       TestServer.Response health = server.get("/health");
       assertEquals(200, health.status());
       assertEquals(v, health.body().get("model_version").asText());
+    }
+  }
+
+  @Test
+  void aBundleWhoseModelDoesNotMatchTheFeatureSetsIsRejectedAndTheOldOneKeepsServing() throws Exception {
+    String good = TestBundles.publish(dir.resolve("bundles"), 1);
+    try (TestServer server = new TestServer(dir, null, true)) {
+      String broken = TestBundles.publishWithRanker(server.bundles, good, BundleLayout.USER_TOWER);
+      TestServer.Response reload = server.post("/admin/reload", "", TestServer.API_KEY);
+      assertEquals(422, reload.status(), reload.text());
+      String message = reload.body().get("error").asText();
+      assertTrue(message.contains("bundle " + broken + ": ranker.onnx") && message.contains(
+          "spec has dense float32 [?, 23] but the model has no input 'dense'"), message);
+      assertTrue(message.contains("still serving " + good), message);
+      TestServer.Response r = server.post("/recommend", "{\"user_id\":\"u000001\"}");
+      assertEquals(200, r.status(), r.text());
+      assertEquals(good, r.body().get("metadata").get("model_version").asText());
+      assertTrue(server.get("/metrics").text().contains("recsys_bundle_loads_total{result=\"failure\"}"));
     }
   }
 

@@ -13,7 +13,7 @@ class RulesTest {
   private static final long DAY = 86_400_000L;
 
   private static Rules.Scored item(int row, String category, double score, long createdMs) {
-    return new Rules.Scored(row, "i" + row, category, createdMs, score, "r");
+    return new Rules.Scored(row, "i" + row, category, createdMs, score, 1, "r");
   }
 
   @Test
@@ -44,5 +44,6 @@ class RulesTest {
     List<Rules.Scored> out = new Rules(0.2, 7, 3).apply(in, NOW, 2);
     assertEquals("i2", out.get(0).itemId());
     assertEquals(0.9 * 1.2, out.get(0).score(), 1e-9);
+    assertEquals("r, fresh item x1.20", out.get(0).explained());
   }
 }

@@ -1,8 +1,16 @@
 package dev.recsys.serving;
 
+import dev.recsys.export.bundle.Bundle;
+import dev.recsys.export.bundle.BundleLayout;
+import dev.recsys.export.bundle.BundleMetadata;
 import dev.recsys.export.bundle.BundleVersion;
+import dev.recsys.export.bundle.BundleWriter;
+import dev.recsys.export.bundle.Bundles;
+import dev.recsys.export.bundle.Manifest;
+import dev.recsys.export.bundle.Verification;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +33,23 @@ final class TestBundles {
     // Versions must increase: the same second with a growing sequence number sorts after the previous one.
     String version = BundleVersion.of(Instant.now(), String.format("t%04d", SEQ.incrementAndGet()));
     return SyntheticBundles.publish(root, version, spec, null);
+  }
+
+  /**
+   * Publishes a copy of bundle {@code from} whose {@code ranker.onnx} is the bundle's file {@code rankerSource}
+   * instead (a model with the wrong inputs), and returns its version.
+   */
+  static String publishWithRanker(Path root, String from, String rankerSource) throws IOException {
+    String version = BundleVersion.of(Instant.now(), String.format("t%04d", SEQ.incrementAndGet()));
+    Bundle source = Bundles.open(root, from, Verification.SIZES_ONLY);
+    try (BundleWriter w = BundleWriter.open(root, version, Clock.systemUTC())) {
+      for (String file : source.manifest().files().keySet()) {
+        w.copy(source.file(file.equals(BundleLayout.RANKER) ? rankerSource : file), file);
+      }
+      Manifest m = source.manifest();
+      w.publish(new BundleMetadata(m.sourceRun(), m.featureSets(), m.models(), m.metrics(), m.index()), 5);
+    }
+    return version;
   }
 
   /** Returns the category of an item id of these bundles. */

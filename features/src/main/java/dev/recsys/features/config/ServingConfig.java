@@ -104,18 +104,4 @@ public record ServingConfig(
   public int workerThreads() {
     return workers == 0 ? Runtime.getRuntime().availableProcessors() : workers;
   }
-
-  /** Returns a copy with another worker pool and queue size. */
-  public ServingConfig withPool(int workers, int queue) {
-    return new ServingConfig(retrievalPool, maxPerCategoryTop10, freshnessBoost, freshnessTauDays, watchIntervalMs,
-        verifyChecksums, onnxThreads, faissNprobe, workers, queue, apiKeyEnv, serverId, feedbackSliceMinutes,
-        experiment);
-  }
-
-  /** Returns a copy polling for new bundles every {@code watchIntervalMs}. */
-  public ServingConfig withWatchInterval(long watchIntervalMs) {
-    return new ServingConfig(retrievalPool, maxPerCategoryTop10, freshnessBoost, freshnessTauDays, watchIntervalMs,
-        verifyChecksums, onnxThreads, faissNprobe, workers, queue, apiKeyEnv, serverId, feedbackSliceMinutes,
-        experiment);
-  }
 }
