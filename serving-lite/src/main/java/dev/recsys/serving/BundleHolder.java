@@ -35,6 +35,7 @@ public final class BundleHolder implements AutoCloseable {
   });
   private final Consumer<ServingBundle> onSwap;
   private String lastFailedVersion;
+  private boolean closed;
 
   /** A bundle retained for one request; closing it releases the reference. */
   public static final class Lease implements AutoCloseable {
@@ -97,6 +98,9 @@ public final class BundleHolder implements AutoCloseable {
    * bundle fails its checks.
    */
   public synchronized String reload() throws Exception {
+    if (closed) {
+      throw new IllegalStateException("bundle holder for " + root + " is closed");
+    }
     Verification verification = cfg.verifyChecksums() ? Verification.CHECKSUMS : Verification.SIZES_ONLY;
     Optional<String> named = Bundles.current(root);
     ServingBundle old = current.get();
@@ -131,6 +135,11 @@ public final class BundleHolder implements AutoCloseable {
   private void poll() {
     String named = null;
     try {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+      }
       named = Bundles.current(root).orElse(null);
       if (named == null || named.equals(lastFailedVersion) || version().map(named::equals).orElse(false)) {
         return;
@@ -145,7 +154,8 @@ public final class BundleHolder implements AutoCloseable {
 
   /** Stops watching and releases the holder's reference on the loaded bundle. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     watcher.shutdownNow();
     ServingBundle b = current.getAndSet(null);
     if (b != null) {
