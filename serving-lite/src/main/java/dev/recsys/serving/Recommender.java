@@ -86,7 +86,6 @@ public final class Recommender {
     ServingConfig.Variant variant = experiments.assign(req.userId());
     try (BundleHolder.Lease lease = bundles.acquire().orElseThrow(NotReady::new)) {
       ServingBundle b = lease.bundle();
-      FeatureSnapshots.Items items = b.items();
       int userRow = b.users().find(req.userId());
       List<Event> recent = activity.since(req.userId(), b.asOfMs());
       Set<Integer> dropped = dropped(b, req, userRow, recent);

@@ -58,6 +58,22 @@ class HotSwapTest {
   }
 
   @Test
+  void aFailingModelCallFallsBackToPopularity() throws Exception {
+    String good = TestBundles.publish(dir.resolve("bundles"), 1);
+    String broken = TestBundles.publishWithBrokenUser(dir.resolve("bundles"), good, "u000002", dir);
+    try (TestServer server = new TestServer(dir, null, true)) {
+      TestServer.Response r = server.post("/recommend", "{\"user_id\":\"u000002\",\"k\":7}");
+      assertEquals(200, r.status(), r.text());
+      assertEquals(broken, r.body().get("metadata").get("model_version").asText());
+      assertEquals(7, r.body().get("items").size(), r.text());
+      assertTrue(r.body().get("items").get(0).get("reason").asText().startsWith("fallback (model error)"), r.text());
+      TestServer.Response other = server.post("/recommend", "{\"user_id\":\"u000001\",\"k\":7}");
+      assertTrue(other.body().get("items").get(0).get("reason").asText().startsWith("personalized"), other.text());
+      assertTrue(server.get("/metrics").text().contains("recsys_fallbacks_total{cause=\"model_error\"} 1"));
+    }
+  }
+
+  @Test
   void swapsUnderConcurrentRequestsWithoutAFailure() throws Exception {
     String first = TestBundles.publish(dir.resolve("bundles"), 1);
     try (TestServer server = new TestServer(dir, null, true)) {
