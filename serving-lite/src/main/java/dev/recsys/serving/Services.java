@@ -44,6 +44,13 @@ public record Services(BundleHolder bundles, Recommender recommender, FeedbackLo
     return new Services(bundles, recommender, feedback, activity, metrics, admission, s, apiKey);
   }
 
+  /** Returns a description without the API key, so that logging the services never leaks it. */
+  @Override
+  public String toString() {
+    return "Services[bundles=" + bundles.version().orElse("none") + ", apiKey=" + (apiKey == null ? "unset" : "***")
+        + "]";
+  }
+
   /** Stops the bundle watcher, releases the bundle and closes the feedback file. */
   @Override
   public void close() throws IOException {
