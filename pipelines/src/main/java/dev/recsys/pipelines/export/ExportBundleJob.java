@@ -53,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -84,6 +85,10 @@ public final class ExportBundleJob {
   public static final String EVALUATION_JSON = "evaluation.json";
   /** Sampled rows the ranker is run on before publishing. */
   static final int RANKER_SAMPLE = 256;
+  /** Item rows compared against the reference model. */
+  static final int PARITY_ITEMS = 256;
+  /** Largest allowed |reference - ONNX| of any output value. */
+  public static final double PARITY_TOLERANCE = 1e-5;
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -97,7 +102,7 @@ public final class ExportBundleJob {
       RecsysConfig cfg = a.config();
       Path models = Path.of(a.get("models").orElse(modelsDir(cfg.storage(), a.runDate())));
       try (SparkSession spark = Sessions.open("recsys-export", cfg.spark())) {
-        run(spark, cfg, a.runDate(), models);
+        run(spark, cfg, a.runDate(), models, Optional.empty());
       }
     });
   }
@@ -113,11 +118,13 @@ public final class ExportBundleJob {
   }
 
   /**
-   * Builds, checks and publishes the bundle of {@code runDate} from the models in {@code modelsDir}; throws
-   * {@link IllegalStateException} without touching the bundles root when a check fails.
+   * Builds, checks and publishes the bundle of {@code runDate} from the models in {@code modelsDir}; with a
+   * {@code reference} (the trained DJL models), every ONNX model must also agree with it within
+   * {@link #PARITY_TOLERANCE} on sampled real rows. Throws {@link IllegalStateException} without touching the
+   * bundles root when a check fails.
    */
-  public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelsDir)
-      throws Exception {
+  public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelsDir,
+      Optional<ReferenceModels> reference) throws Exception {
     ExportConfig c = cfg.export();
     StorageConfig storage = cfg.storage();
     Instant asOf = ValidateEventsJob.asOf(runDate);
@@ -153,9 +160,28 @@ public final class ExportBundleJob {
         model.destroy();
       }
 
-      float[] users = sampleUserVectors(spark, storage, userTower, artifacts, asOf, c.recallSample());
+      List<ModelInputs.UserTower> userInputs = sampleUsers(spark, storage, artifacts, asOf, c.recallSample());
+      float[] users = OnnxModels.userVectors(userTower, userInputs);
       checkVectors("user_tower", users, items.dim());
-      int rankerRows = checkRanker(spark, storage, ranker, artifacts);
+      List<ModelInputs.Ranking> rankingInputs = sampleRanking(spark, storage, artifacts);
+      Map<String, float[]> scores = OnnxModels.rank(ranker, rankingInputs);
+      checkProbabilities(scores, rankingInputs.size());
+      Map<String, Object> parity = new LinkedHashMap<>();
+      if (reference.isPresent()) {
+        List<ModelInputs.ItemTower> itemInputs = sampleItems(itemRows, artifacts, asOf, PARITY_ITEMS);
+        parity.put("reference", reference.get().name());
+        parity.put("tolerance", PARITY_TOLERANCE);
+        parity.put("max_abs_diff", checkParity(reference.get(), items, itemInputs, userInputs, users,
+            rankingInputs, scores));
+        parity.put("rows", Map.of("items", itemInputs.size(), "users", userInputs.size(),
+            "ranking_examples", rankingInputs.size()));
+      } else {
+        parity.put("reference", "none: only ONNX files were given, no DJL model to compare against");
+        parity.put("checked", "ONNX inputs equal the " + FeatureSets.RETRIEVAL_V1.id() + " and "
+            + FeatureSets.RANKING_V1.id() + " widths; outputs present, finite and of the right shape on "
+            + items.ids().size() + " items, " + userInputs.size() + " users and " + rankingInputs.size()
+            + " test examples");
+      }
 
       try (FaissIndex index = ItemIndex.build(items.vectors(), items.dim(), c,
           Runtime.getRuntime().availableProcessors())) {
@@ -178,12 +204,7 @@ public final class ExportBundleJob {
         sourceRun.put("as_of", asOf.toString());
         sourceRun.put("models_dir", modelsDir.toAbsolutePath().toString());
         sourceRun.put("feature_dir", featureDir.toString());
-        sourceRun.put("parity", Map.of(
-            "djl_reference", "not available: the models folder holds ONNX files only",
-            "checked", "ONNX inputs equal " + FeatureSets.RETRIEVAL_V1.id() + "/" + FeatureSets.RANKING_V1.id()
-                + " widths; user_vec, item_vec, click_prob present, finite and of the right shape on "
-                + items.ids().size() + " items, " + users.length / items.dim() + " users and " + rankerRows
-                + " test examples"));
+        sourceRun.put("parity", parity);
         Map<String, String> featureSets = new TreeMap<>();
         featureSets.put(FeatureSets.RETRIEVAL_V1.name(), Integer.toString(FeatureSets.RETRIEVAL_V1.version()));
         featureSets.put(FeatureSets.RANKING_V1.name(), Integer.toString(FeatureSets.RANKING_V1.version()));
@@ -253,9 +274,9 @@ public final class ExportBundleJob {
     }
   }
 
-  /** Returns the user tower outputs of up to {@code n} users of {@code features_users}, a fixed hash sample. */
-  static float[] sampleUserVectors(SparkSession spark, StorageConfig storage, OnnxScorer userTower,
-      FeatureArtifacts artifacts, Instant asOf, int n) throws Exception {
+  /** Returns the user tower inputs of up to {@code n} users of {@code features_users}, a fixed hash sample. */
+  static List<ModelInputs.UserTower> sampleUsers(SparkSession spark, StorageConfig storage,
+      FeatureArtifacts artifacts, Instant asOf, int n) {
     List<ModelInputs.UserTower> inputs = new ArrayList<>();
     for (Row r : Tables.read(spark, storage.table(BuildFeaturesJob.FEATURES_USERS))
         .orderBy(hash(col(Schemas.USER_ID)), col(Schemas.USER_ID)).limit(n).collectAsList()) {
@@ -265,15 +286,25 @@ public final class ExportBundleJob {
     if (inputs.isEmpty()) {
       throw new IllegalStateException("features_users is empty: no user vectors to measure the index recall on");
     }
-    return OnnxModels.userVectors(userTower, inputs);
+    return inputs;
+  }
+
+  /** Returns the item tower inputs of the first {@code n} item rows of {@code features_items}, in row order. */
+  static List<ModelInputs.ItemTower> sampleItems(Dataset<Row> items, FeatureArtifacts artifacts, Instant asOf,
+      int n) {
+    List<ModelInputs.ItemTower> inputs = new ArrayList<>();
+    for (Row r : items.where(col(FeatureTables.ITEM_ROW).lt(n)).orderBy(FeatureTables.ITEM_ROW).collectAsList()) {
+      inputs.add(ModelInputs.itemTower(FeatureRows.item(r), r.<Integer>getAs(FeatureTables.ITEM_IDX),
+          asOf.toEpochMilli(), artifacts));
+    }
+    return inputs;
   }
 
   /**
-   * Runs the ranker on up to {@link #RANKER_SAMPLE} test examples (inputs built by {@link ModelInputs#ranking}
-   * as serving builds them) and returns how many; fails unless every probability is in [0, 1].
+   * Returns the ranking inputs of up to {@link #RANKER_SAMPLE} test examples, built by {@link ModelInputs#ranking}
+   * at each example's own time as serving builds them.
    */
-  static int checkRanker(SparkSession spark, StorageConfig storage, OnnxScorer ranker, FeatureArtifacts a)
-      throws Exception {
+  static List<ModelInputs.Ranking> sampleRanking(SparkSession spark, StorageConfig storage, FeatureArtifacts a) {
     List<ModelInputs.Ranking> inputs = new ArrayList<>();
     for (Row r : Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES))
         .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TEST))
@@ -291,10 +322,14 @@ public final class ExportBundleJob {
     if (inputs.isEmpty()) {
       throw new IllegalStateException("the examples table has no test rows to check the ranker on");
     }
-    for (Map.Entry<String, float[]> out : OnnxModels.rank(ranker, inputs).entrySet()) {
-      if (out.getValue().length != inputs.size()) {
+    return inputs;
+  }
+
+  private static void checkProbabilities(Map<String, float[]> scores, int rows) {
+    for (Map.Entry<String, float[]> out : scores.entrySet()) {
+      if (out.getValue().length != rows) {
         throw new IllegalStateException("ranker output " + out.getKey() + " has " + out.getValue().length
-            + " values for " + inputs.size() + " rows");
+            + " values for " + rows + " rows");
       }
       for (float p : out.getValue()) {
         if (!(p >= 0 && p <= 1)) {
@@ -302,7 +337,50 @@ public final class ExportBundleJob {
         }
       }
     }
-    return inputs.size();
+  }
+
+  /**
+   * Compares ONNX against the reference on the sampled rows: the item vectors the Spark executors computed, the
+   * user vectors and the ranker outputs; returns the max abs difference per model, failing above
+   * {@link #PARITY_TOLERANCE}.
+   */
+  static Map<String, Object> checkParity(ReferenceModels ref, ItemVectors items,
+      List<ModelInputs.ItemTower> itemInputs, List<ModelInputs.UserTower> userInputs, float[] users,
+      List<ModelInputs.Ranking> rankingInputs, Map<String, float[]> scores) {
+    Map<String, Object> diffs = new LinkedHashMap<>();
+    float[] onnxItems = new float[itemInputs.size() * items.dim()];
+    System.arraycopy(items.vectors(), 0, onnxItems, 0, onnxItems.length);
+    diffs.put("item_tower", maxAbsDiff("item_tower " + TensorNames.ITEM_VEC, ref.name(),
+        ref.itemVectors(itemInputs), onnxItems));
+    diffs.put("user_tower", maxAbsDiff("user_tower " + TensorNames.USER_VEC, ref.name(),
+        ref.userVectors(userInputs), users));
+    Map<String, float[]> expected = ref.rank(rankingInputs);
+    if (!expected.keySet().equals(scores.keySet())) {
+      throw new IllegalStateException("ranker outputs differ: " + ref.name() + " gives " + expected.keySet()
+          + " but ONNX gives " + scores.keySet());
+    }
+    double ranker = 0;
+    for (String name : expected.keySet()) {
+      ranker = Math.max(ranker, maxAbsDiff("ranker " + name, ref.name(), expected.get(name), scores.get(name)));
+    }
+    diffs.put("ranker", ranker);
+    return diffs;
+  }
+
+  private static double maxAbsDiff(String what, String ref, float[] expected, float[] onnx) {
+    if (expected.length != onnx.length) {
+      throw new IllegalStateException(what + ": " + ref + " gives " + expected.length + " values but ONNX gives "
+          + onnx.length);
+    }
+    double max = 0;
+    for (int i = 0; i < expected.length; i++) {
+      max = Math.max(max, Math.abs(expected[i] - onnx[i]));
+    }
+    if (!(max <= PARITY_TOLERANCE)) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "%s: max |%s - ONNX| = %.3g exceeds %.0e; bundle"
+          + " not published", what, ref, max, PARITY_TOLERANCE));
+    }
+    return max;
   }
 
   /**
