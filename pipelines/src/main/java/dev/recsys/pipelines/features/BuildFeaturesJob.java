@@ -235,7 +235,7 @@ public final class BuildFeaturesJob {
         .withColumn(LABEL_PURCHASE, col("_purchase_ms").geq(col(FeatureTables.TS_MS)).cast("int"))
         .withColumn(LABEL_CLICK, coalesce(col(LABEL_CLICK), lit(0)))
         .withColumn(LABEL_PURCHASE, coalesce(col(LABEL_PURCHASE), lit(0)))
-        .drop("_click_ms", "_purchase_ms", FeatureTables.ITEM_IDX, FeatureTables.CATEGORY_IDX)
+        .drop("_click_ms", "_purchase_ms", FeatureTables.ITEM_IDX, FeatureTables.CATEGORY_IDX, FeatureTables.ITEM_ROW)
         .join(itemInfo, Schemas.ITEM_ID, "left")
         .join(userVocab, Schemas.USER_ID, "left")
         .withColumn(FeatureTables.USER_IDX, coalesce(col(FeatureTables.USER_IDX), lit(Vocabulary.OOV)));
