@@ -188,9 +188,10 @@ class ExportBundleJobTest extends SparkTestBase {
   @Test
   void refusesToPublishBelowTheRecallFloor() throws Exception {
     RecsysConfig ok = exportConfig(0.5);
-    ExportBundleJob.run(spark, ok, DAY.minusDays(1), models, Optional.empty());
+    ExportBundleJob.run(spark, ok, DAY, models, Optional.empty());
     Path root = Path.of(ok.export().bundlesRoot());
     Optional<String> before = Bundles.current(root);
+    assertTrue(before.isPresent());
 
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> ExportBundleJob.run(spark, exportConfig(1.01), DAY, models, Optional.empty()));
