@@ -340,9 +340,9 @@ public final class ExportBundleJob {
   }
 
   /**
-   * Compares ONNX against the reference on the sampled rows: the item vectors the Spark executors computed, the
-   * user vectors and the ranker outputs; returns the max abs difference per model, failing above
-   * {@link #PARITY_TOLERANCE}.
+   * Returns the max abs difference per model between the reference and ONNX on the sampled rows (the item
+   * vectors the Spark executors computed, the user vectors, the ranker outputs); throws
+   * {@link IllegalStateException} when one exceeds {@link #PARITY_TOLERANCE}.
    */
   static Map<String, Object> checkParity(ReferenceModels ref, ItemVectors items,
       List<ModelInputs.ItemTower> itemInputs, List<ModelInputs.UserTower> userInputs, float[] users,
@@ -384,8 +384,8 @@ public final class ExportBundleJob {
   }
 
   /**
-   * Checks the model's inputs against the feature set (failing with both sides named) and that it has the
-   * outputs serving reads; returns its manifest entry.
+   * Returns the manifest entry of a model whose inputs equal {@code spec} and whose outputs include
+   * {@code outputs}; throws {@link IllegalStateException} naming the file and both sides otherwise.
    */
   static Manifest.ModelEntry checkModel(OnnxScorer scorer, String file, List<TensorSpec> spec, List<String> outputs) {
     try {

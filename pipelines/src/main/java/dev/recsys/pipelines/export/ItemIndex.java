@@ -1,5 +1,6 @@
 package dev.recsys.pipelines.export;
 
+import dev.recsys.export.bundle.BundleLayout;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.faiss.Metric;
 import dev.recsys.export.faiss.SearchResult;
@@ -77,12 +78,12 @@ public final class ItemIndex {
   /** Returns the manifest's {@code index} section. */
   public static Map<String, Object> describe(ExportConfig c, long size, int dim, int k, int queries, double recall) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("file", dev.recsys.export.bundle.BundleLayout.INDEX);
+    m.put("file", BundleLayout.INDEX);
     m.put("factory", c.indexFactory());
     m.put("metric", "inner_product");
     m.put("dim", dim);
     m.put("size", size);
-    m.put("ids", "item rows of " + dev.recsys.export.bundle.BundleLayout.ITEMS);
+    m.put("ids", "item rows of " + BundleLayout.ITEMS);
     if (c.indexFactory().startsWith("IVF")) {
       m.put("nprobe", c.nprobe());
     } else if (c.indexFactory().contains("HNSW")) {

@@ -72,6 +72,7 @@ class ExportBundleJobTest extends SparkTestBase {
   private static RecsysConfig pipeline;
   private static Path models;
   private static TwoTowerModel twoTower;
+  private static TwoTowerModel otherTwoTower;
   private static DlrmModel ranker;
 
   @BeforeAll
@@ -99,6 +100,8 @@ class ExportBundleJobTest extends SparkTestBase {
     TrainConfig train = TrainConfig.of(0.01f, 1, 64, 5).withMaxBatches(2);
     twoTower = TrainTwoTower.train(world.config(8, List.of(16), 8, 0.1f, 0.1f), train, world.batches(64, 2, 1))
         .model();
+    otherTwoTower = TrainTwoTower.train(world.config(8, List.of(16), 8, 0.1f, 0.1f), TrainConfig.of(0.01f, 1, 64, 6)
+        .withMaxBatches(2), world.batches(64, 2, 2)).model();
     int dense = FeatureSets.RANKING_V1.inputs().get(0).width();
     SyntheticRankingData ranking = new SyntheticRankingData(dense, List.of(items, categories,
         a.priceBuckets() - 2, a.devices().size() - 2, a.placements().size() - 2), 4);
@@ -118,6 +121,9 @@ class ExportBundleJobTest extends SparkTestBase {
   static void closeModels() {
     if (twoTower != null) {
       twoTower.close();
+    }
+    if (otherTwoTower != null) {
+      otherTwoTower.close();
     }
     if (ranker != null) {
       ranker.close();
@@ -218,6 +224,16 @@ class ExportBundleJobTest extends SparkTestBase {
     assertTrue(e.getMessage().contains("item_tower.onnx"), e.getMessage());
     assertTrue(e.getMessage().contains("model expects item_dense float32 [?, " + denseDim + "] but spec says float32"
         + " [?, " + Featurizers.ITEM_DENSE.size() + "]"), e.getMessage());
+    assertFalse(Files.exists(Path.of(exportConfig(0.5).export().bundlesRoot())), "bundles root untouched");
+  }
+
+  @Test
+  void refusesOnnxModelsThatDisagreeWithTheReference() {
+    // The ONNX files come from twoTower; the reference is another training run of the same architecture.
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> ExportBundleJob.run(spark,
+        exportConfig(0.5), DAY, models, Optional.of(new DjlReference(otherTwoTower, ranker))));
+    assertTrue(e.getMessage().startsWith("item_tower item_vec: max |djl - ONNX| = "), e.getMessage());
+    assertTrue(e.getMessage().contains("exceeds 1e-05; bundle not published"), e.getMessage());
     assertFalse(Files.exists(Path.of(exportConfig(0.5).export().bundlesRoot())), "bundles root untouched");
   }
 
