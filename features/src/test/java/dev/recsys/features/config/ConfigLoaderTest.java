@@ -36,6 +36,7 @@ class ConfigLoaderTest {
     assertEquals("y", cfg.spark().conf().get("spark.b"));
     assertEquals(SplitConfig.Mode.FRACTION, cfg.split().mode());
     assertEquals(50, cfg.spark().deltaSnapshotPartitions());
+    assertEquals("HNSW32", cfg.export().indexFactory());
   }
 
   @Test
@@ -62,6 +63,10 @@ class ConfigLoaderTest {
     assertMessage("days, fraction", () -> ConfigLoader.fromYaml(base(), "split: {mode: weekly}"));
     assertMessage("'generator.users'", () -> ConfigLoader.fromYaml(base(), "generator: {users: many}"));
     assertMessage("storage.root must not be empty", () -> ConfigLoader.fromYaml(base(), "storage: {root: ''}"));
+    assertMessage("export.ef_search must be >= export.recall_k, got 50 < 100",
+        () -> ConfigLoader.fromYaml(base(), "export: {ef_search: 50}"));
+    assertMessage("export.recall_floor must be >= 0, got -0.1",
+        () -> ConfigLoader.fromYaml(base(), "export: {recall_floor: -0.1}"));
   }
 
   @Test
