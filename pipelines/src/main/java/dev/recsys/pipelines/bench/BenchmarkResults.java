@@ -25,6 +25,14 @@ public final class BenchmarkResults {
 
   private BenchmarkResults() {}
 
+  /** Regenerates {@code README.md} beside the results file given as the only argument. */
+  public static void main(String[] args) throws IOException {
+    Path file = Path.of(args.length == 1 ? args[0] : "benchmarks/results.json");
+    Map<String, JsonNode> entries = new TreeMap<>();
+    JSON.readTree(file.toFile()).fields().forEachRemaining(e -> entries.put(e.getKey(), e.getValue()));
+    Files.writeString(file.resolveSibling("README.md"), summary(entries));
+  }
+
   public static void record(Path file, String key, double value, String unit, String how, LocalDate date) {
     try {
       Map<String, JsonNode> entries = new TreeMap<>();
