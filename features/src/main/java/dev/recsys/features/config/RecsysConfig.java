@@ -13,7 +13,8 @@ public record RecsysConfig(
     GeneratorConfig generator,
     ValidationConfig validation,
     SplitConfig split,
-    FeaturesConfig features) implements Serializable {
+    FeaturesConfig features,
+    TrainingConfig training) implements Serializable {
 
   public RecsysConfig {
     Objects.requireNonNull(storage, "storage");
@@ -22,21 +23,26 @@ public record RecsysConfig(
     Objects.requireNonNull(validation, "validation");
     Objects.requireNonNull(split, "split");
     Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(training, "training");
   }
 
   public RecsysConfig withStorage(StorageConfig storage) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training);
   }
 
   public RecsysConfig withGenerator(GeneratorConfig generator) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training);
   }
 
   public RecsysConfig withValidation(ValidationConfig validation) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training);
+  }
+
+  public RecsysConfig withTraining(TrainingConfig training) {
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training);
   }
 
   public RecsysConfig withSplit(SplitConfig split) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training);
   }
 }
