@@ -37,8 +37,9 @@ import org.apache.spark.sql.functions;
  * boundaries every train timestamp precedes every validation timestamp, which precedes every test timestamp, so no
  * future event can leak into training. Boundaries are days before the run date, or quantiles of the timestamps in
  * fraction mode. In user_fraction mode (a per-user temporal holdout) each user's latest events are test and the
- * ones before them validation, so windows overlap in time across users. The report records, per window, events, users, items, and in validation and test the users and
- * items never seen in train (cold start). A re-run replaces the three tables.
+ * ones before them validation, so windows overlap in time across users (the report then shows the global
+ * fraction boundaries, which do not bound the windows). The report records, per window, events, users, items,
+ * and in validation and test the users and items never seen in train (cold start). A re-run replaces the three tables.
  */
 public final class SplitEventsJob {
 

@@ -150,16 +150,19 @@ public final class EvaluateModelsJob {
     ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT),
         Bootstrap.defaults());
     ItemCatalog catalog = new ItemCatalog(w.items.size(), w.trainCounts);
-    Map<String, List<UserRanking>> rankings = new LinkedHashMap<>();
+    Map<String, List<UserRanking>> rankings;
+    float[] impressionProbabilities;
     try (OnnxModels models = OnnxModels.open(modelDir)) {
-      rankings.putAll(rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a));
-      float[] probabilities = models.clickProbabilities(w.impressions);
-      builder.ranker(CANDIDATE, "click", probabilities, w.impressionClicks);
+      rankings = rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a);
+      impressionProbabilities = models.clickProbabilities(w.impressions);
     } catch (OrtException e) {
       throw new IllegalStateException("cannot score the models in " + modelDir + ": " + e.getMessage(), e);
     }
     rankings.forEach((model, users) -> builder.model(model, UserMetrics.evaluate(users, CUTOFFS, LIST_SIZE,
         catalog)));
+    if (impressionProbabilities.length > 0) {
+      builder.ranker(CANDIDATE, "click", impressionProbabilities, w.impressionClicks);
+    }
     for (String baseline : BASELINES) {
       builder.compare(CANDIDATE, baseline, COMPARED);
     }

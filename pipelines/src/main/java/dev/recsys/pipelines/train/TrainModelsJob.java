@@ -154,7 +154,8 @@ public final class TrainModelsJob {
           dlrmConfig.toString());
     }
 
-    Result result = new Result(runDate.toString(), dir, hasViews ? "views" : "ratings", twoTower, ranker, t, maxBatches);
+    Result result = new Result(runDate.toString(), dir, hasViews ? "views" : "ratings", twoTower, ranker, t,
+        maxBatches);
     Reports.write(spark, local.resolve(REPORT_FILE).toString(), result);
     if (!isLocal(dir)) {
       for (String file : List.of(USER_TOWER_FILE, ITEM_TOWER_FILE, RANKER_FILE, REPORT_FILE)) {
@@ -172,8 +173,10 @@ public final class TrainModelsJob {
 
   /** Returns the DLRM architecture for RANKING_V1 inputs; the purchase head only when the data has purchases. */
   static DlrmConfig dlrmConfig(FeatureArtifacts a, int itemVocab, TrainingConfig t, boolean purchaseHead) {
+    // At least 3 rows per table (padding, oov, one value): data without devices or placements (MovieLens) has
+    // empty vocabularies, and its rows then all index the oov row.
     List<Integer> cardinalities = List.of(itemVocab, a.categories().size(), a.priceEdges().length + 2,
-        a.devices().size(), a.placements().size());
+        a.devices().size(), a.placements().size()).stream().map(c -> Math.max(3, c)).toList();
     if (cardinalities.size() != FeatureSets.RANKING_SPARSE.size()) {
       throw new IllegalStateException("DLRM expects " + FeatureSets.RANKING_SPARSE.size() + " sparse columns ("
           + FeatureSets.RANKING_SPARSE + ") but has " + cardinalities.size() + " cardinalities");
