@@ -14,6 +14,7 @@ public record RecsysConfig(
     ValidationConfig validation,
     SplitConfig split,
     FeaturesConfig features,
+    TrainingConfig training,
     ExportConfig export,
     ServingConfig serving) implements Serializable {
 
@@ -24,27 +25,32 @@ public record RecsysConfig(
     Objects.requireNonNull(validation, "validation");
     Objects.requireNonNull(split, "split");
     Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(training, "training");
     Objects.requireNonNull(export, "export");
     Objects.requireNonNull(serving, "serving");
   }
 
   public RecsysConfig withStorage(StorageConfig storage) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
   }
 
   public RecsysConfig withGenerator(GeneratorConfig generator) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
   }
 
   public RecsysConfig withValidation(ValidationConfig validation) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
   }
 
   public RecsysConfig withSplit(SplitConfig split) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+  }
+
+  public RecsysConfig withTraining(TrainingConfig training) {
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
   }
 
   public RecsysConfig withExport(ExportConfig export) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
   }
 }

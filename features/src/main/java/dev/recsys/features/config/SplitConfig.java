@@ -7,6 +7,8 @@ import java.io.Serializable;
  * validation [T-validation_start_days, T-test_start_days), test [T-test_start_days, T), T the run date.
  * {@code fraction}: the latest {@code test_fraction} of events by time is test, the {@code validation_fraction}
  * before it validation, the rest train; for data whose timestamps are spread unevenly (MovieLens).
+ * {@code user_fraction}: a per-user temporal holdout, each user's latest {@code test_fraction} of events is test
+ * and the {@code validation_fraction} before them validation.
  */
 public record SplitConfig(
     Mode mode,
@@ -16,11 +18,11 @@ public record SplitConfig(
     double validationFraction,
     double testFraction) implements Serializable {
 
-  public enum Mode { DAYS, FRACTION }
+  public enum Mode { DAYS, FRACTION, USER_FRACTION }
 
   public SplitConfig {
     if (mode == null) {
-      throw new IllegalArgumentException("split.mode must be one of days, fraction");
+      throw new IllegalArgumentException("split.mode must be one of days, fraction, user_fraction");
     }
     Check.positive("split.test_start_days", testStartDays);
     if (!(trainStartDays > validationStartDays && validationStartDays > testStartDays)) {

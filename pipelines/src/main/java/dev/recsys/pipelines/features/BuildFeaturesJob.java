@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.recsys.features.config.FeaturesConfig;
 import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.features.config.SplitConfig;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Schemas;
@@ -119,7 +120,7 @@ public final class BuildFeaturesJob {
     Dataset<Row> enriched = FeatureTables.withItemInfo(events, itemInfo);
 
     SplitEventsJob.Boundaries b = SplitEventsJob.boundaries(events, cfg.split(), runDate);
-    Dataset<Row> examples = examples(enriched, itemInfo, userVocab, b, unnormalised.historyLength());
+    Dataset<Row> examples = examples(enriched, itemInfo, userVocab, cfg.split(), b, unnormalised.historyLength());
     Tables.overwrite(examples, storage.table(EXAMPLES), SPLIT);
     examples = Tables.read(spark, storage.table(EXAMPLES));
 
@@ -216,21 +217,14 @@ public final class BuildFeaturesJob {
    * item later in the same session.
    */
   static Dataset<Row> examples(Dataset<Row> enriched, Dataset<Row> itemInfo, Dataset<Row> userVocab,
-      SplitEventsJob.Boundaries b, int historyLength) {
+      SplitConfig split, SplitEventsJob.Boundaries b, int historyLength) {
     Dataset<Row> outcomes = enriched.where(col(Schemas.SESSION_ID).isNotNull())
         .groupBy(Schemas.USER_ID, Schemas.ITEM_ID, Schemas.SESSION_ID).agg(
             max(when(col(Schemas.EVENT_TYPE).equalTo(EventType.CLICK.wireName()), col(FeatureTables.TS_MS)))
                 .as("_click_ms"),
             max(when(col(Schemas.EVENT_TYPE).equalTo(EventType.PURCHASE.wireName()), col(FeatureTables.TS_MS)))
                 .as("_purchase_ms"));
-    Timestamp trainStart = Timestamp.from(b.trainStart());
-    Timestamp validationStart = Timestamp.from(b.validationStart());
-    Timestamp testStart = Timestamp.from(b.testStart());
-    return FeatureTables.asOfEachEvent(enriched, historyLength)
-        .where(col(Schemas.TS).geq(lit(trainStart)).and(col(Schemas.TS).lt(lit(Timestamp.from(b.end())))))
-        .withColumn(SPLIT, when(col(Schemas.TS).lt(lit(validationStart)), SplitEventsJob.TRAIN)
-            .when(col(Schemas.TS).lt(lit(testStart)), SplitEventsJob.VALIDATION)
-            .otherwise(SplitEventsJob.TEST))
+    return SplitEventsJob.labelled(FeatureTables.asOfEachEvent(enriched, historyLength), split, b)
         .join(outcomes, new String[] {Schemas.USER_ID, Schemas.ITEM_ID, Schemas.SESSION_ID}, "left")
         .withColumn(LABEL_CLICK, col("_click_ms").geq(col(FeatureTables.TS_MS)).cast("int"))
         .withColumn(LABEL_PURCHASE, col("_purchase_ms").geq(col(FeatureTables.TS_MS)).cast("int"))

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.SplitConfig;
@@ -27,14 +29,17 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 
 /**
  * Splits clean events by time into the {@code train}, {@code validation} and {@code test} tables: with global
  * boundaries every train timestamp precedes every validation timestamp, which precedes every test timestamp, so no
  * future event can leak into training. Boundaries are days before the run date, or quantiles of the timestamps in
- * fraction mode. The report records, per window, events, users, items, and in validation and test the users and
- * items never seen in train (cold start). A re-run replaces the three tables.
+ * fraction mode. In user_fraction mode (a per-user temporal holdout) each user's latest events are test and the
+ * ones before them validation, so windows overlap in time across users (the report then shows the global
+ * fraction boundaries, which do not bound the windows). The report records, per window, events, users, items,
+ * and in validation and test the users and items never seen in train (cold start). A re-run replaces the three tables.
  */
 public final class SplitEventsJob {
 
@@ -92,7 +97,7 @@ public final class SplitEventsJob {
     Dataset<Row> events = Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
         .select(Schemas.EVENTS.names().stream().map(functions::col).toArray(Column[]::new));
     Boundaries b = boundaries(events, cfg, runDate);
-    Splits s = split(events, b);
+    Splits s = split(events, cfg, b);
     Tables.overwrite(s.train().sortWithinPartitions(Schemas.TS), storage.table(TRAIN));
     Tables.overwrite(s.validation().sortWithinPartitions(Schemas.TS), storage.table(VALIDATION));
     Tables.overwrite(s.test().sortWithinPartitions(Schemas.TS), storage.table(TEST));
@@ -129,6 +134,44 @@ public final class SplitEventsJob {
         new double[] {1 - cfg.testFraction() - cfg.validationFraction(), 1 - cfg.testFraction()}, 1e-4);
     return new Boundaries(instant(range.getDouble(0)), instant(q[0]), instant(q[1]),
         instant(range.getDouble(1)).plusMillis(1));
+  }
+
+  /** Column added by {@link #labelled}: the window of an event, {@code train}, {@code validation} or {@code test}. */
+  public static final String SPLIT = "split";
+
+  /** The three windows of {@code cfg}'s mode: by {@link #labelled} in user_fraction mode, else by timestamp. */
+  public static Splits split(Dataset<Row> events, SplitConfig cfg, Boundaries b) {
+    if (cfg.mode() != SplitConfig.Mode.USER_FRACTION) {
+      return split(events, b);
+    }
+    Dataset<Row> labelled = labelled(events, cfg, b);
+    return new Splits(window(labelled, TRAIN), window(labelled, VALIDATION), window(labelled, TEST));
+  }
+
+  /**
+   * Returns the events in [trainStart, end) with their window in {@link #SPLIT}. In user_fraction mode an event at
+   * 0-based position p among its user's n events (by time, then event id) is test when p / n >= 1 -
+   * test_fraction, validation when p / n >= 1 - test_fraction - validation_fraction, else train; in the other
+   * modes the window follows from the timestamp.
+   */
+  public static Dataset<Row> labelled(Dataset<Row> events, SplitConfig cfg, Boundaries b) {
+    Dataset<Row> inRange = between(events, b.trainStart(), b.end());
+    if (cfg.mode() == SplitConfig.Mode.USER_FRACTION) {
+      WindowSpec byUser = org.apache.spark.sql.expressions.Window.partitionBy(Schemas.USER_ID);
+      Column position = row_number().over(byUser.orderBy(Schemas.TS, Schemas.EVENT_ID)).minus(1)
+          .divide(count(lit(1)).over(byUser));
+      return inRange.withColumn(SPLIT, when(position.geq(1 - cfg.testFraction()), TEST)
+          .when(position.geq(1 - cfg.testFraction() - cfg.validationFraction()), VALIDATION)
+          .otherwise(TRAIN));
+    }
+    Column ts = col(Schemas.TS);
+    return inRange.withColumn(SPLIT, when(ts.lt(lit(Timestamp.from(b.validationStart()))), TRAIN)
+        .when(ts.lt(lit(Timestamp.from(b.testStart()))), VALIDATION)
+        .otherwise(TEST));
+  }
+
+  private static Dataset<Row> window(Dataset<Row> labelled, String name) {
+    return labelled.where(col(SPLIT).equalTo(name)).drop(SPLIT);
   }
 
   /** The three windows: pure filters on the timestamp, so the time order holds by construction. */

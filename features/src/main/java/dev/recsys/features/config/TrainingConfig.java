@@ -1,0 +1,59 @@
+package dev.recsys.features.config;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * How models are trained and when a new one may be published.
+ *
+ * @param seed seeds parameter initialisation, shuffling and sampled negatives
+ * @param epochs passes over the train split for the two-tower and the DLRM
+ * @param batchSize rows per training batch
+ * @param learningRate Adam learning rate
+ * @param logEvery log loss and throughput every this many batches
+ * @param embeddingDim width of every embedding table
+ * @param hiddenSizes hidden widths of each tower's MLP and of the DLRM's bottom and top MLPs
+ * @param outputDim width of the two-tower user and item vectors
+ * @param temperature softmax temperature of the two-tower loss
+ * @param idDropout share of two-tower rows whose ids are replaced by the oov index (cold-start robustness)
+ * @param gateMetric metric the quality gate compares, e.g. {@code ndcg_at_10}
+ * @param gateMargin absolute margin, in the metric's units, by which a candidate must beat the published model
+ *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
+ */
+public record TrainingConfig(
+    int seed,
+    int epochs,
+    int batchSize,
+    double learningRate,
+    int logEvery,
+    int embeddingDim,
+    List<Integer> hiddenSizes,
+    int outputDim,
+    double temperature,
+    double idDropout,
+    String gateMetric,
+    double gateMargin) implements Serializable {
+
+  public TrainingConfig {
+    Check.positive("training.epochs", epochs);
+    Check.positive("training.batch_size", batchSize);
+    Check.positive("training.learning_rate", learningRate);
+    Check.positive("training.log_every", logEvery);
+    Check.positive("training.embedding_dim", embeddingDim);
+    hiddenSizes = List.copyOf(hiddenSizes);
+    hiddenSizes.forEach(h -> Check.positive("training.hidden_sizes", h));
+    Check.positive("training.output_dim", outputDim);
+    Check.positive("training.temperature", temperature);
+    Check.fraction("training.id_dropout", idDropout, true);
+    Check.nonBlank("training.gate_metric", gateMetric);
+    if (!(gateMargin >= 0 && Double.isFinite(gateMargin))) {
+      throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
+    }
+  }
+
+  /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
+  public TrainingConfig withEpochs(int epochs, int batchSize) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
+        temperature, idDropout, gateMetric, gateMargin);
+  }
+}

@@ -1,0 +1,124 @@
+package dev.recsys.pipelines.train;
+
+import dev.recsys.training.ItemFeatures;
+import dev.recsys.training.RankingBatch;
+import dev.recsys.training.RankingFeatures;
+import dev.recsys.training.TwoTowerBatch;
+import dev.recsys.training.UserFeatures;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Row;
+
+/**
+ * Streams featurised rows ({@link TrainingRows#TWO_TOWER}, {@link TrainingRows#RANKING}) into the trainers' flat
+ * batches. Each {@code iterator()} asks the supplier for a fresh row iterator (a new {@code toLocalIterator}
+ * pass), so every epoch starts the data over and the driver holds one batch at a time.
+ */
+final class Batches<B> implements Iterable<B> {
+
+  private final Supplier<Iterator<Row>> rows;
+  private final int batchSize;
+  private final Function<List<Row>, B> toBatch;
+
+  private Batches(Supplier<Iterator<Row>> rows, int batchSize, Function<List<Row>, B> toBatch) {
+    this.rows = rows;
+    this.batchSize = batchSize;
+    this.toBatch = toBatch;
+  }
+
+  /** Returns two-tower batches of {@code rows} in {@link TrainingRows#TWO_TOWER} layout. */
+  static Batches<TwoTowerBatch> twoTower(Supplier<Iterator<Row>> rows, int batchSize) {
+    return new Batches<>(rows, batchSize, Batches::twoTowerBatch);
+  }
+
+  /** Returns DLRM batches of {@code rows} in {@link TrainingRows#RANKING} layout; purchase labels when asked. */
+  static Batches<RankingBatch> ranking(Supplier<Iterator<Row>> rows, int batchSize, boolean purchase) {
+    return new Batches<>(rows, batchSize, batch -> rankingBatch(batch, purchase));
+  }
+
+  @Override
+  public Iterator<B> iterator() {
+    Iterator<Row> source = rows.get();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return source.hasNext();
+      }
+
+      @Override
+      public B next() {
+        if (!source.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<Row> batch = new ArrayList<>(batchSize);
+        while (source.hasNext() && batch.size() < batchSize) {
+          batch.add(source.next());
+        }
+        return toBatch.apply(batch);
+      }
+    };
+  }
+
+  static TwoTowerBatch twoTowerBatch(List<Row> rows) {
+    int b = rows.size();
+    int du = rows.get(0).getList(1).size();
+    int h = rows.get(0).getList(2).size();
+    int di = rows.get(0).getList(5).size();
+    int t = rows.get(0).getList(6).size();
+    long[] userIdx = new long[b];
+    float[] userDense = new float[b * du];
+    long[] history = new long[b * h];
+    long[] itemIdx = new long[b];
+    long[] category = new long[b];
+    float[] itemDense = new float[b * di];
+    long[] tokens = new long[b * t];
+    float[] logQ = new float[b];
+    for (int i = 0; i < b; i++) {
+      Row r = rows.get(i);
+      userIdx[i] = r.getLong(0);
+      copyFloats(r.getList(1), userDense, i * du);
+      copyLongs(r.getList(2), history, i * h);
+      itemIdx[i] = r.getLong(3);
+      category[i] = r.getLong(4);
+      copyFloats(r.getList(5), itemDense, i * di);
+      copyLongs(r.getList(6), tokens, i * t);
+      logQ[i] = r.getFloat(7);
+    }
+    return new TwoTowerBatch(new UserFeatures(userIdx, userDense, du, history, h),
+        new ItemFeatures(itemIdx, category, itemDense, di, tokens, t), logQ);
+  }
+
+  static RankingBatch rankingBatch(List<Row> rows, boolean withPurchase) {
+    int b = rows.size();
+    int dd = rows.get(0).getList(0).size();
+    int ds = rows.get(0).getList(1).size();
+    float[] dense = new float[b * dd];
+    long[] sparse = new long[b * ds];
+    float[] click = new float[b];
+    float[] purchase = new float[b];
+    for (int i = 0; i < b; i++) {
+      Row r = rows.get(i);
+      copyFloats(r.getList(0), dense, i * dd);
+      copyLongs(r.getList(1), sparse, i * ds);
+      click[i] = r.getFloat(2);
+      purchase[i] = r.getFloat(3);
+    }
+    return new RankingBatch(new RankingFeatures(dense, dd, sparse, ds), click, withPurchase ? purchase : null);
+  }
+
+  private static void copyFloats(List<Float> values, float[] into, int offset) {
+    for (int j = 0; j < values.size(); j++) {
+      into[offset + j] = values.get(j);
+    }
+  }
+
+  private static void copyLongs(List<Long> values, long[] into, int offset) {
+    for (int j = 0; j < values.size(); j++) {
+      into[offset + j] = values.get(j);
+    }
+  }
+}

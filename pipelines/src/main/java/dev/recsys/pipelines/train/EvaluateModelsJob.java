@@ -1,0 +1,502 @@
+package dev.recsys.pipelines.train;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import ai.onnxruntime.OrtException;
+import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.features.schema.EventType;
+import dev.recsys.features.schema.Schemas;
+import dev.recsys.features.spec.FeatureArtifacts;
+import dev.recsys.features.spec.Featurizers;
+import dev.recsys.features.spec.ItemAggregates;
+import dev.recsys.features.spec.ModelInputs;
+import dev.recsys.features.spec.UserAggregates;
+import dev.recsys.features.spec.Vocabulary;
+import dev.recsys.pipelines.features.BuildFeaturesJob;
+import dev.recsys.pipelines.features.FeatureRows;
+import dev.recsys.pipelines.features.FeatureTables;
+import dev.recsys.pipelines.spark.Jobs;
+import dev.recsys.pipelines.spark.Reports;
+import dev.recsys.pipelines.spark.Sessions;
+import dev.recsys.pipelines.spark.Tables;
+import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.validate.ValidateEventsJob;
+import dev.recsys.training.eval.Bootstrap;
+import dev.recsys.training.eval.EvaluationReport;
+import dev.recsys.training.eval.GateDecision;
+import dev.recsys.training.eval.HtmlReport;
+import dev.recsys.training.eval.ItemCatalog;
+import dev.recsys.training.eval.MetricNames;
+import dev.recsys.training.eval.MetricValue;
+import dev.recsys.training.eval.QualityGate;
+import dev.recsys.training.eval.QualityGateConfig;
+import dev.recsys.training.eval.ReportBuilder;
+import dev.recsys.training.eval.UserMetrics;
+import dev.recsys.training.eval.UserRanking;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Evaluates every model of a run on its test window and decides whether the candidate may be published.
+ *
+ * <p>Each test user with positives in the test window gets a top-500 list per model over the whole catalogue,
+ * with the user as of the start of the test window and the items the user already interacted with positively
+ * left out: {@code popularity} (train positives), {@code popularity_recent} (train positives of the last 30
+ * days), {@code als} (implicit ALS, popularity for users it has not seen), {@code two_tower} (exact inner-product
+ * top 500 of the exported towers) and {@code two_tower_dlrm} (those 500 reordered by the exported ranker). The
+ * report (JSON and HTML under {@code <root>/reports/evaluation/}) has recall, NDCG, MAP, hit rate, MRR, novelty
+ * and coverage with bootstrap intervals, paired differences against the baselines, cold-start slices, the ranker's
+ * AUC and log-loss on the test impressions, and the training loss curves. The quality gate then compares
+ * {@code two_tower_dlrm} with the published model's metrics ({@code <root>/models/published.json}) or, before
+ * the first publication, with every baseline on the same users, and writes its decision next to the report.
+ */
+public final class EvaluateModelsJob {
+
+  static final String USAGE = "EvaluateModelsJob --conf <overlays> --run-date <yyyy-mm-dd>";
+
+  public static final String POPULARITY = "popularity";
+  public static final String POPULARITY_RECENT = "popularity_recent";
+  public static final String ALS = "als";
+  public static final String TWO_TOWER = "two_tower";
+  public static final String TWO_TOWER_DLRM = "two_tower_dlrm";
+  /** The model the gate decides on. */
+  public static final String CANDIDATE = TWO_TOWER_DLRM;
+  public static final List<String> BASELINES = List.of(POPULARITY, POPULARITY_RECENT, ALS);
+
+  static final int RETRIEVED = 500;
+  static final int LIST_SIZE = 10;
+  static final List<Integer> CUTOFFS = List.of(10, 50, 100, 500);
+  static final List<String> COMPARED = List.of(MetricNames.ndcgAt(10), MetricNames.recallAt(50));
+  public static final String COLD_USERS = "cold_users";
+  public static final String COLD_ITEMS = "users_with_cold_items";
+
+  /**
+   * The metrics of the model currently served, written when a model is published and read by the gate.
+   *
+   * @param runDate the run that trained it
+   * @param model its name in that run's report
+   * @param metrics its metric values in that run's report
+   */
+  public record PublishedMetrics(String runDate, String model, Map<String, Double> metrics) {}
+
+  /** The gate's decision as written next to the report. */
+  public record Decision(String runDate, String candidate, String metric, double value, boolean publishable,
+      String reason) {}
+
+  /** What one evaluation wrote. */
+  public record Result(EvaluationReport report, Decision decision, String jsonPath, String htmlPath,
+      String decisionPath) {}
+
+  private EvaluateModelsJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
+      RecsysConfig cfg = a.config();
+      try (SparkSession spark = Sessions.open("recsys-evaluate", cfg.spark())) {
+        run(spark, cfg, a.runDate());
+      }
+    });
+  }
+
+  /** Returns {@code <root>/models/published.json}, the metrics of the model being served. */
+  public static String publishedPath(StorageConfig storage) {
+    return storage.root() + "/models/published.json";
+  }
+
+  /** Returns {@code <root>/reports/evaluation/<run date>}, the path of a run's report without extension. */
+  public static String reportBase(StorageConfig storage, LocalDate runDate) {
+    return storage.root() + "/reports/evaluation/" + runDate;
+  }
+
+  /** Evaluates the models of {@code runDate} from {@code <root>/models/<run date>}. */
+  public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate) throws IOException {
+    return run(spark, cfg, runDate, TrainModelsJob.localDir(TrainModelsJob.modelDir(cfg.storage(), runDate)));
+  }
+
+  /** Evaluates the models in {@code modelDir} (ONNX files and the ALS model) against the test window. */
+  static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelDir) throws IOException {
+    StorageConfig storage = cfg.storage();
+    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
+    TestWindow w = TestWindow.load(spark, cfg, runDate, a);
+
+    ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT),
+        Bootstrap.defaults());
+    ItemCatalog catalog = new ItemCatalog(w.items.size(), w.trainCounts);
+    Map<String, List<UserRanking>> rankings;
+    float[] impressionProbabilities;
+    try (OnnxModels models = OnnxModels.open(modelDir)) {
+      rankings = rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a);
+      impressionProbabilities = models.clickProbabilities(w.impressions);
+    } catch (OrtException e) {
+      throw new IllegalStateException("cannot score the models in " + modelDir + ": " + e.getMessage(), e);
+    }
+    rankings.forEach((model, users) -> builder.model(model, UserMetrics.evaluate(users, CUTOFFS, LIST_SIZE,
+        catalog)));
+    if (impressionProbabilities.length > 0) {
+      builder.ranker(CANDIDATE, "click", impressionProbabilities, w.impressionClicks);
+    }
+    for (String baseline : BASELINES) {
+      builder.compare(CANDIDATE, baseline, COMPARED);
+    }
+    builder.compare(TWO_TOWER, POPULARITY, COMPARED);
+    builder.compare(CANDIDATE, TWO_TOWER, COMPARED);
+    builder.slice(COLD_USERS, w.coldUsers);
+    builder.slice(COLD_ITEMS, w.usersWithColdItems);
+    String trainingReport = TrainModelsJob.modelDir(storage, runDate) + "/" + TrainModelsJob.REPORT_FILE;
+    if (Tables.pathExists(spark, trainingReport)) {
+      TrainModelsJob.Result training = Reports.read(spark, trainingReport, TrainModelsJob.Result.class);
+      builder.lossCurve(TWO_TOWER, training.twoTower().epochLosses());
+      builder.lossCurve(CANDIDATE, training.ranker().epochLosses());
+    }
+    EvaluationReport report = builder.build();
+
+    Decision decision = decide(spark, storage, runDate, report, cfg.training());
+    String base = reportBase(storage, runDate);
+    writeText(spark, base + ".json", report.toJson());
+    writeText(spark, base + ".html", HtmlReport.render(report));
+    Reports.write(spark, base + ".decision.json", decision);
+    System.out.print(summary(report));
+    System.out.printf(Locale.ROOT, "quality gate: %s: %s%nreport %s.{json,html}%n",
+        decision.publishable() ? "PUBLISHABLE" : "NOT PUBLISHABLE", decision.reason(), base);
+    return new Result(report, decision, base + ".json", base + ".html", base + ".decision.json");
+  }
+
+  /**
+   * Returns whether the candidate may be published: against the published model's metrics when there is one
+   * (different test windows, so a point comparison), else against every baseline on the same users (paired).
+   */
+  static Decision decide(SparkSession spark, StorageConfig storage, LocalDate runDate, EvaluationReport report,
+      TrainingConfig t) {
+    String metric = t.gateMetric();
+    double value = report.metric(CANDIDATE, metric).value();
+    String published = publishedPath(storage);
+    GateDecision d;
+    if (Tables.pathExists(spark, published)) {
+      PublishedMetrics p = Reports.read(spark, published, PublishedMetrics.class);
+      Double reference = p.metrics().get(metric);
+      if (reference == null) {
+        throw new IllegalStateException(published + " has no " + metric + "; it has " + p.metrics().keySet());
+      }
+      boolean lower = MetricNames.lowerIsBetter(metric);
+      boolean beats = lower ? value < reference - t.gateMargin() : value > reference + t.gateMargin();
+      d = new GateDecision(beats, String.format(Locale.ROOT, "candidate %s %s %.5f %s published %s of %s %.5f %s "
+              + "margin %.5f", CANDIDATE, metric, value, beats ? "beats" : "does not beat", p.model(), p.runDate(),
+          reference, lower ? "-" : "+", t.gateMargin()));
+    } else {
+      d = new QualityGate(new QualityGateConfig(metric, t.gateMargin(), true))
+          .againstBaselines(report, CANDIDATE, BASELINES);
+    }
+    return new Decision(runDate.toString(), CANDIDATE, metric, value, d.publishable(), d.reason());
+  }
+
+  /** Returns the published-model record of this run's candidate, for the publish step to write. */
+  public static PublishedMetrics published(EvaluationReport report, LocalDate runDate) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    report.models().get(CANDIDATE).forEach((name, v) -> metrics.put(name, v.value()));
+    return new PublishedMetrics(runDate.toString(), CANDIDATE, metrics);
+  }
+
+  /** Returns every model's per-user rankings of the test users. */
+  static Map<String, List<UserRanking>> rank(TestWindow w, OnnxModels models, ALSFactors als, FeatureArtifacts a)
+      throws OrtException {
+    List<ModelInputs.ItemTower> itemInputs = new ArrayList<>();
+    for (int row = 0; row < w.items.size(); row++) {
+      itemInputs.add(ModelInputs.itemTower(w.items.get(row), w.itemIdx[row], w.testStartMs, a));
+    }
+    List<ModelInputs.UserTower> userInputs = new ArrayList<>();
+    for (TestUser u : w.users) {
+      userInputs.add(ModelInputs.userTower(u.state(), u.userIdx(), u.contextMs(), a));
+    }
+    float[][] itemVectors = models.itemVectors(itemInputs);
+    float[][] userVectors = models.userVectors(userInputs);
+    float[] popularity = counts(w.trainCounts, w.items.size());
+    float[] recent = counts(w.recentCounts, w.items.size());
+
+    Map<String, List<UserRanking>> out = new LinkedHashMap<>();
+    for (String m : List.of(POPULARITY, POPULARITY_RECENT, ALS, TWO_TOWER, TWO_TOWER_DLRM)) {
+      out.put(m, new ArrayList<>());
+    }
+    for (int i = 0; i < w.users.size(); i++) {
+      TestUser u = w.users.get(i);
+      long id = i;
+      BitSet seen = u.seen();
+      out.get(POPULARITY).add(new UserRanking(id, TopK.of(popularity, RETRIEVED, seen), u.relevant()));
+      out.get(POPULARITY_RECENT).add(new UserRanking(id, TopK.of(recent, RETRIEVED, seen), u.relevant()));
+      float[] alsScores = als.scores(u.userIdx());
+      out.get(ALS).add(new UserRanking(id, TopK.of(alsScores == null ? popularity : alsScores, RETRIEVED, seen),
+          u.relevant()));
+      long[] retrieved = TopK.of(TopK.innerProducts(userVectors[i], itemVectors), RETRIEVED, seen);
+      out.get(TWO_TOWER).add(new UserRanking(id, retrieved, u.relevant()));
+      List<ModelInputs.Ranking> candidates = new ArrayList<>(retrieved.length);
+      for (long row : retrieved) {
+        ItemAggregates item = w.items.get((int) row);
+        candidates.add(ModelInputs.ranking(userInputs.get(i), itemInputs.get((int) row), item, u.contextMs(),
+            u.device(), u.placement(), Featurizers.categoryShare(u.state(), item.category()), a));
+      }
+      float[] p = candidates.isEmpty() ? new float[0] : models.clickProbabilities(candidates);
+      out.get(TWO_TOWER_DLRM).add(new UserRanking(id, TopK.reorder(retrieved, p), u.relevant()));
+    }
+    return out;
+  }
+
+  private static float[] counts(Map<Long, Long> counts, int items) {
+    float[] out = new float[items];
+    counts.forEach((row, c) -> out[row.intValue()] = c);
+    return out;
+  }
+
+  /** Returns a plain-text table of NDCG@10 and Recall@50 per model with 95% intervals and n. */
+  public static String summary(EvaluationReport report) {
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-18s %-28s %-28s %s%n", "model",
+        "ndcg@10 [95% CI]", "recall@50 [95% CI]", "n"));
+    report.models().forEach((model, metrics) -> {
+      MetricValue ndcg = metrics.get(MetricNames.ndcgAt(10));
+      MetricValue recall = metrics.get(MetricNames.recallAt(50));
+      if (ndcg != null && recall != null) {
+        s.append(String.format(Locale.ROOT, "%-18s %-28s %-28s %d%n", model, format(ndcg), format(recall),
+            ndcg.n()));
+      }
+    });
+    return s.toString();
+  }
+
+  private static String format(MetricValue v) {
+    return v.hasInterval()
+        ? String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", v.value(), v.ciLow(), v.ciHigh())
+        : String.format(Locale.ROOT, "%.4f", v.value());
+  }
+
+  private static void writeText(SparkSession spark, String path, String text) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(p, true)) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path, e);
+    }
+  }
+
+  /**
+   * One test user: state as of the test window start, vocabulary index, context of the first test event, the
+   * catalogue rows of earlier positives (left out of every list) and of test positives (the relevant items).
+   */
+  record TestUser(String userId, int userIdx, UserAggregates state, long contextMs, String device,
+      String placement, BitSet seen, long[] relevant) {}
+
+  /** The test window collected to the driver: catalogue items as of the test start, users, impressions. */
+  static final class TestWindow {
+    private static final String START = "_start";
+
+    long testStartMs;
+    List<ItemAggregates> items = new ArrayList<>();
+    int[] itemIdx;
+    Map<Long, Long> trainCounts = new HashMap<>();
+    Map<Long, Long> recentCounts = new HashMap<>();
+    List<TestUser> users = new ArrayList<>();
+    Set<Long> coldUsers = new HashSet<>();
+    Set<Long> usersWithColdItems = new HashSet<>();
+    List<ModelInputs.Ranking> impressions = new ArrayList<>();
+    float[] impressionClicks;
+
+    static TestWindow load(SparkSession spark, RecsysConfig cfg, LocalDate runDate, FeatureArtifacts a) {
+      StorageConfig storage = cfg.storage();
+      TestWindow w = new TestWindow();
+      Dataset<Row> examples = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES));
+      Dataset<Row> test = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TEST));
+      // Each user's test window starts at their first test event (one instant for a global split, per user for
+      // a per-user holdout); items are taken as of the earliest start, so no test event leaks into them.
+      Dataset<Row> starts = test.groupBy(Schemas.USER_ID).agg(min(col(FeatureTables.TS_MS)).as(START),
+          min(struct(col(FeatureTables.TS_MS), col(Schemas.EVENT_ID), col(Schemas.DEVICE), col(Schemas.PLACEMENT)))
+              .as("_ctx"));
+      Row bounds = starts.agg(min(START)).first();
+      if (bounds.isNullAt(0)) {
+        throw new IllegalStateException("the test split of " + runDate + " is empty: nothing to evaluate");
+      }
+      w.testStartMs = bounds.getLong(0);
+
+      Dataset<Row> itemInfo = Tables.read(spark, storage.table(BuildFeaturesJob.FEATURES_ITEMS))
+          .drop(FeatureTables.ITEM_TOTAL, FeatureTables.ITEM_RECENT, FeatureTables.ITEM_VIEWS,
+              FeatureTables.ITEM_CLICKS, FeatureTables.ITEM_PURCHASES);
+      Dataset<Row> events = FeatureTables.withItemInfo(Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
+          .where(col(Schemas.TS).lt(lit(Timestamp.from(ValidateEventsJob.asOf(runDate))))), itemInfo);
+      List<Row> items = FeatureTables.itemsAsOf(events.where(col(FeatureTables.TS_MS).lt(w.testStartMs)), itemInfo,
+              w.testStartMs)
+          .orderBy(FeatureTables.ITEM_ROW).collectAsList();
+      w.itemIdx = new int[items.size()];
+      for (int row = 0; row < items.size(); row++) {
+        Row r = items.get(row);
+        if (TrainingRows.index(r, FeatureTables.ITEM_ROW) != row) {
+          throw new IllegalStateException("features_items rows are not numbered 0.." + (items.size() - 1));
+        }
+        w.items.add(FeatureRows.item(r));
+        w.itemIdx[row] = TrainingRows.index(r, FeatureTables.ITEM_IDX);
+      }
+
+      Dataset<Row> trainPositives = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)
+          .and(TrainingRows.isPositive()));
+      w.trainCounts = rowCounts(trainPositives);
+      long trainEnd = trainPositives.agg(functions.max(FeatureTables.TS_MS)).first().getLong(0);
+      w.recentCounts = rowCounts(trainPositives.where(
+          col(FeatureTables.TS_MS).geq(trainEnd - FeatureTables.RECENT.toMillis())));
+
+      Dataset<Row> relevant = test.where(TrainingRows.isPositive()).groupBy(Schemas.USER_ID)
+          .agg(collect_set(FeatureTables.ITEM_ROW).as("_relevant"),
+              collect_set(when(col(FeatureTables.ITEM_IDX).equalTo(Vocabulary.OOV), lit(1))).as("_cold"));
+      Dataset<Row> before = events.join(starts.select(Schemas.USER_ID, START), Schemas.USER_ID)
+          .where(col(FeatureTables.TS_MS).lt(col(START))).drop(START);
+      Dataset<Row> seen = before.where(TrainingRows.isPositive()).groupBy(Schemas.USER_ID)
+          .agg(collect_set(FeatureTables.ITEM_ROW).as("_seen"));
+      Dataset<Row> state = FeatureTables.usersAsOf(before, a.historyLength(), a.categories().size());
+      Dataset<Row> userVocab = Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_USERS));
+      Dataset<Row> users = relevant.join(starts, Schemas.USER_ID)
+          .join(seen, new String[] {Schemas.USER_ID}, "left")
+          .join(state, new String[] {Schemas.USER_ID}, "left")
+          .join(userVocab, new String[] {Schemas.USER_ID}, "left")
+          .orderBy(Schemas.USER_ID);
+      Iterator<Row> it = users.toLocalIterator();
+      while (it.hasNext()) {
+        Row r = it.next();
+        long id = w.users.size();
+        int userIdx = r.isNullAt(r.fieldIndex(FeatureTables.USER_IDX)) ? Vocabulary.OOV
+            : TrainingRows.index(r, FeatureTables.USER_IDX);
+        UserAggregates u = r.isNullAt(r.fieldIndex(FeatureTables.VIEWS))
+            ? UserAggregates.empty(a.categories().size()) : FeatureRows.user(r);
+        BitSet seenRows = new BitSet(w.items.size());
+        if (!r.isNullAt(r.fieldIndex("_seen"))) {
+          r.<Number>getList(r.fieldIndex("_seen")).forEach(n -> seenRows.set(n.intValue()));
+        }
+        long[] rel = r.<Number>getList(r.fieldIndex("_relevant")).stream().mapToLong(Number::longValue)
+            .filter(row -> !seenRows.get((int) row)).sorted().toArray();
+        Row ctx = r.getStruct(r.fieldIndex("_ctx"));
+        w.users.add(new TestUser(r.getString(r.fieldIndex(Schemas.USER_ID)), userIdx, u, ctx.getLong(0),
+            ctx.getString(2), ctx.getString(3), seenRows, rel));
+        if (userIdx == Vocabulary.OOV) {
+          w.coldUsers.add(id);
+        }
+        if (!r.getList(r.fieldIndex("_cold")).isEmpty()) {
+          w.usersWithColdItems.add(id);
+        }
+      }
+
+      boolean hasViews = !examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)
+          .and(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName()))).isEmpty();
+      List<Float> clicks = new ArrayList<>();
+      Iterator<Row> imp = TrainingRows.ranking(TrainingRows.rankingExamples(test, hasViews), a).toLocalIterator();
+      while (imp.hasNext()) {
+        Row r = imp.next();
+        w.impressions.add(new ModelInputs.Ranking(floats(r.getList(0)), longs(r.getList(1))));
+        clicks.add(r.getFloat(2));
+      }
+      w.impressionClicks = new float[clicks.size()];
+      for (int i = 0; i < clicks.size(); i++) {
+        w.impressionClicks[i] = clicks.get(i);
+      }
+      return w;
+    }
+
+    private static Map<Long, Long> rowCounts(Dataset<Row> positives) {
+      Map<Long, Long> out = new HashMap<>();
+      for (Row r : positives.groupBy(FeatureTables.ITEM_ROW).count().collectAsList()) {
+        if (!r.isNullAt(0)) {
+          out.put(((Number) r.get(0)).longValue(), r.getLong(1));
+        }
+      }
+      return out;
+    }
+
+    private static float[] floats(List<Float> v) {
+      float[] out = new float[v.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = v.get(i);
+      }
+      return out;
+    }
+
+    private static long[] longs(List<Long> v) {
+      return v.stream().mapToLong(Long::longValue).toArray();
+    }
+  }
+
+  /** ALS user and item factors by vocabulary index, scoring users against the catalogue rows. */
+  static final class ALSFactors {
+    private final Map<Integer, float[]> users = new HashMap<>();
+    private float[][] itemsByRow;
+
+    static ALSFactors load(String path, TestWindow w) {
+      ALSModel model = ALSModel.load(path);
+      ALSFactors f = new ALSFactors();
+      for (Row r : model.userFactors().collectAsList()) {
+        f.users.put(r.getInt(0), floats(r.getList(1)));
+      }
+      Map<Integer, float[]> byIdx = new HashMap<>();
+      for (Row r : model.itemFactors().collectAsList()) {
+        byIdx.put(r.getInt(0), floats(r.getList(1)));
+      }
+      f.itemsByRow = new float[w.items.size()][];
+      for (int row = 0; row < w.itemIdx.length; row++) {
+        f.itemsByRow[row] = byIdx.get(w.itemIdx[row]);
+      }
+      return f;
+    }
+
+    /** Returns a score per catalogue row (-infinity for items ALS has not seen), or null for an unknown user. */
+    float[] scores(int userIdx) {
+      float[] u = users.get(userIdx);
+      if (u == null) {
+        return null;
+      }
+      float[] out = new float[itemsByRow.length];
+      for (int row = 0; row < out.length; row++) {
+        float[] v = itemsByRow[row];
+        if (v == null) {
+          out[row] = Float.NEGATIVE_INFINITY;
+        } else {
+          float s = 0;
+          for (int j = 0; j < v.length; j++) {
+            s += u[j] * v[j];
+          }
+          out[row] = s;
+        }
+      }
+      return out;
+    }
+
+    private static float[] floats(List<Float> v) {
+      float[] out = new float[v.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = v.get(i);
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.recsys.pipelines.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.recsys.export.onnx.OnnxGraphs;
+import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.features.schema.EventType;
+import dev.recsys.features.schema.Schemas;
+import dev.recsys.features.spec.FeatureArtifacts;
+import dev.recsys.features.spec.FeatureSets;
+import dev.recsys.features.spec.Featurizers;
+import dev.recsys.pipelines.features.BuildFeaturesJob;
+import dev.recsys.pipelines.features.FeatureTables;
+import dev.recsys.pipelines.features.SnapshotExport;
+import dev.recsys.pipelines.spark.JobArgs;
+import dev.recsys.pipelines.spark.Jobs;
+import dev.recsys.pipelines.spark.Reports;
+import dev.recsys.pipelines.spark.Sessions;
+import dev.recsys.pipelines.spark.Tables;
+import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.training.DlrmConfig;
+import dev.recsys.training.DlrmModel;
+import dev.recsys.training.TrainConfig;
+import dev.recsys.training.TrainDlrm;
+import dev.recsys.training.TrainTwoTower;
+import dev.recsys.training.TrainingResult;
+import dev.recsys.training.TwoTowerConfig;
+import dev.recsys.training.TwoTowerModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.recommendation.ALS;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the models of a run date on the train split of {@code examples}: the two-tower retrieval model on
+ * positive events (in-batch softmax with log-q correction), the DLRM ranker on view impressions (or, for data
+ * without views, on ratings labelled by rating >= 4), and the implicit ALS baseline. Rows are featurised on the
+ * executors by the same {@code ModelInputs} code serving runs and streamed to the driver with
+ * {@code toLocalIterator}, one batch at a time. Writes {@code user_tower.onnx}, {@code item_tower.onnx},
+ * {@code ranker.onnx}, the ALS model and {@code training.json} to {@code <root>/models/<run date>/}; per-epoch
+ * checkpoints under {@code checkpoints/} let a killed run resume.
+ */
+public final class TrainModelsJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainModelsJob.class);
+  static final String USAGE = "TrainModelsJob --conf <overlays> --run-date <yyyy-mm-dd> [--max-batches N]";
+
+  public static final String USER_TOWER_FILE = "user_tower.onnx";
+  public static final String ITEM_TOWER_FILE = "item_tower.onnx";
+  public static final String RANKER_FILE = "ranker.onnx";
+  public static final String ALS_DIR = "als";
+  public static final String REPORT_FILE = "training.json";
+
+  /** How one model trained: losses per completed epoch, throughput of this run, batches and rows. */
+  public record ModelRun(List<Float> epochLosses, double samplesPerSecond, long batchesTrained, long rows,
+      String config) {}
+
+  /**
+   * What a training run wrote; {@code rankingLabels} is {@code views} (impressions with click/purchase labels) or
+   * {@code ratings} (rating >= 4 as the click label).
+   */
+  public record Result(String runDate, String modelDir, String rankingLabels, ModelRun twoTower,
+      ModelRun ranker, TrainingConfig training, int maxBatches) {}
+
+  private TrainModelsJob() {}
+
+  public static void main(String[] args) throws Exception {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date", "max-batches"), Set.of(), a -> {
+      RecsysConfig cfg = a.config();
+      long maxBatches = a.longValue("max-batches", 0);
+      if (maxBatches < 0 || maxBatches > Integer.MAX_VALUE) {
+        throw new JobArgs.UsageException("--max-batches must be >= 0, got " + maxBatches);
+      }
+      try (SparkSession spark = Sessions.open("recsys-train", cfg.spark())) {
+        run(spark, cfg, a.runDate(), (int) maxBatches);
+      }
+    });
+  }
+
+  /** Returns {@code <root>/models/<run date>}, the folder of a run's models. */
+  public static String modelDir(StorageConfig storage, LocalDate runDate) {
+    return storage.root() + "/models/" + runDate;
+  }
+
+  /**
+   * Trains every model of {@code runDate} and writes them; {@code maxBatches} > 0 stops each epoch after that
+   * many batches (smoke tests).
+   */
+  public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, int maxBatches)
+      throws IOException {
+    StorageConfig storage = cfg.storage();
+    TrainingConfig t = cfg.training();
+    FeatureArtifacts artifacts = readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
+    Dataset<Row> train = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES))
+        .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN));
+    int userVocab = Math.toIntExact(Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_USERS)).count() + 2);
+    int itemVocab = Math.toIntExact(Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_ITEMS)).count() + 2);
+
+    String dir = modelDir(storage, runDate);
+    Path local = localDir(dir);
+    TrainConfig settings = new TrainConfig((float) t.learningRate(), t.epochs(), t.batchSize(), t.seed(),
+        t.logEvery(), maxBatches, local.resolve("checkpoints"));
+
+    Dataset<Row> positives = TrainingRows.positives(train).cache();
+    float[] logQ = TrainingRows.logQ(itemCounts(positives), itemVocab);
+    Dataset<Row> towerRows = TrainingRows.twoTower(TrainingRows.shuffled(positives, t.seed()), artifacts, logQ);
+    TwoTowerConfig towerConfig = new TwoTowerConfig(userVocab, itemVocab, artifacts.categories().size(),
+        artifacts.tokens().size(), Featurizers.USER_DENSE.size(), Featurizers.ITEM_DENSE.size(), t.embeddingDim(),
+        t.hiddenSizes(), t.outputDim(), (float) t.temperature(), (float) t.idDropout());
+    long positiveRows = positives.count();
+    LOG.info("two-tower: {} positives, {} users, {} items", positiveRows, userVocab - 2, itemVocab - 2);
+    ModelRun twoTower;
+    TrainingResult<TwoTowerModel> towers = TrainTwoTower.train(towerConfig,
+        settings.withCheckpointDir(settings.checkpointDir().resolve("two_tower")),
+        Batches.twoTower(towerRows::toLocalIterator, t.batchSize()));
+    try (TwoTowerModel model = towers.model()) {
+      OnnxGraphs.writeUserTower(model.weights().user(), local.resolve(USER_TOWER_FILE));
+      OnnxGraphs.writeItemTower(model.weights().item(), local.resolve(ITEM_TOWER_FILE));
+      twoTower = new ModelRun(towers.epochLosses(), towers.samplesPerSecond(), towers.batchesTrained(),
+          positiveRows, towerConfig.toString());
+    }
+    positives.unpersist();
+
+    boolean hasViews = !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty();
+    Dataset<Row> ranking = TrainingRows.rankingExamples(train, hasViews);
+    long rankingRows = ranking.count();
+    DlrmConfig dlrmConfig = dlrmConfig(artifacts, itemVocab, t, hasViews);
+    Dataset<Row> rankingRowsFeaturised = TrainingRows.ranking(TrainingRows.shuffled(ranking, t.seed()), artifacts);
+    LOG.info("DLRM: {} examples labelled by {}", rankingRows, hasViews ? "views" : "ratings");
+    ModelRun ranker;
+    TrainingResult<DlrmModel> dlrm = TrainDlrm.train(dlrmConfig,
+        settings.withCheckpointDir(settings.checkpointDir().resolve("dlrm")),
+        Batches.ranking(rankingRowsFeaturised::toLocalIterator, t.batchSize(), hasViews));
+    try (DlrmModel model = dlrm.model()) {
+      OnnxGraphs.writeDlrm(model.weights(), local.resolve(RANKER_FILE));
+      ranker = new ModelRun(dlrm.epochLosses(), dlrm.samplesPerSecond(), dlrm.batchesTrained(), rankingRows,
+          dlrmConfig.toString());
+    }
+
+    Result result = new Result(runDate.toString(), dir, hasViews ? "views" : "ratings", twoTower, ranker, t,
+        maxBatches);
+    Reports.write(spark, local.resolve(REPORT_FILE).toString(), result);
+    if (!isLocal(dir)) {
+      for (String file : List.of(USER_TOWER_FILE, ITEM_TOWER_FILE, RANKER_FILE, REPORT_FILE)) {
+        SnapshotExport.publish(spark, local.resolve(file), dir + "/" + file);
+      }
+    }
+    als(train, t).write().overwrite().save(dir + "/" + ALS_DIR);
+
+    System.out.printf(Locale.ROOT, "Trained %s: two-tower %,d positives, loss %s, %,.0f samples/s; DLRM (%s) %,d "
+            + "examples, loss %s, %,.0f samples/s; ALS; models in %s%n",
+        runDate, positiveRows, twoTower.epochLosses(), twoTower.samplesPerSecond(), result.rankingLabels(),
+        rankingRows, ranker.epochLosses(), ranker.samplesPerSecond(), dir);
+    return result;
+  }
+
+  /** Returns the DLRM architecture for RANKING_V1 inputs; the purchase head only when the data has purchases. */
+  static DlrmConfig dlrmConfig(FeatureArtifacts a, int itemVocab, TrainingConfig t, boolean purchaseHead) {
+    // At least 3 rows per table (padding, oov, one value): data without devices or placements (MovieLens) has
+    // empty vocabularies, and its rows then all index the oov row.
+    List<Integer> cardinalities = List.of(itemVocab, a.categories().size(), a.priceEdges().length + 2,
+        a.devices().size(), a.placements().size()).stream().map(c -> Math.max(3, c)).toList();
+    if (cardinalities.size() != FeatureSets.RANKING_SPARSE.size()) {
+      throw new IllegalStateException("DLRM expects " + FeatureSets.RANKING_SPARSE.size() + " sparse columns ("
+          + FeatureSets.RANKING_SPARSE + ") but has " + cardinalities.size() + " cardinalities");
+    }
+    int dense = FeatureSets.RANKING_V1.inputs().get(0).width();
+    return new DlrmConfig(dense, cardinalities, t.embeddingDim(), t.hiddenSizes(), t.hiddenSizes(), purchaseHead);
+  }
+
+  /**
+   * Returns implicit ALS fitted on the train positives: one rating per (user, item) pair, the number of positive
+   * events, with the configured rank and seed.
+   */
+  static ALSModel als(Dataset<Row> train, TrainingConfig t) {
+    Dataset<Row> counts = TrainingRows.positives(train)
+        .groupBy(FeatureTables.USER_IDX, FeatureTables.ITEM_IDX).count();
+    return new ALS().setImplicitPrefs(true).setRank(t.outputDim()).setMaxIter(10).setRegParam(0.1)
+        .setAlpha(10).setSeed(t.seed()).setUserCol(FeatureTables.USER_IDX).setItemCol(FeatureTables.ITEM_IDX)
+        .setRatingCol("count").setColdStartStrategy("drop").fit(counts);
+  }
+
+  /** Returns the number of positives per item index. */
+  static Map<Integer, Long> itemCounts(Dataset<Row> positives) {
+    Map<Integer, Long> counts = new HashMap<>();
+    for (Row r : positives.groupBy(FeatureTables.ITEM_IDX).count().collectAsList()) {
+      counts.put(((Number) r.get(0)).intValue(), r.getLong(1));
+    }
+    return counts;
+  }
+
+  /** Returns the feature artifacts of a run, as written by the feature job. */
+  public static FeatureArtifacts readArtifacts(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (InputStream in = fs.open(p)) {
+        return FeatureArtifacts.read(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read feature artifacts " + path + " (run BuildFeaturesJob first)", e);
+    }
+  }
+
+  static boolean isLocal(String dir) {
+    String scheme = new org.apache.hadoop.fs.Path(dir).toUri().getScheme();
+    return scheme == null || scheme.equals("file");
+  }
+
+  /**
+   * Returns the local folder models are written to: {@code dir} itself on a local root; otherwise a fixed folder
+   * under the temp dir named after it, so checkpoints survive a restart of the driver on the same machine.
+   */
+  static Path localDir(String dir) throws IOException {
+    Path p = isLocal(dir) ? Path.of(new org.apache.hadoop.fs.Path(dir).toUri().getPath())
+        : Path.of(System.getProperty("java.io.tmpdir"), "recsys-models",
+            Integer.toHexString(dir.hashCode()));
+    return Files.createDirectories(p);
+  }
+}

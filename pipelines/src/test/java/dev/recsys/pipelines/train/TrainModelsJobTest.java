@@ -1,0 +1,134 @@
+package dev.recsys.pipelines.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.recsys.export.onnx.OnnxScorer;
+import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.pipelines.spark.Reports;
+import dev.recsys.pipelines.spark.SparkTestBase;
+import dev.recsys.training.eval.EvaluationReport;
+import dev.recsys.training.eval.MetricNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training and evaluation through the jobs on one small generated data set (built once for the class): a
+ * two-batch smoke run of every trainer, the evaluation report and the quality gate's decisions.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainModelsJobTest extends SparkTestBase {
+
+  private static final LocalDate DAY = LocalDate.of(2026, 11, 1);
+
+  @TempDir static Path shared;
+  private static boolean built;
+
+  @BeforeEach
+  void sharedLake() {
+    cfg = TrainingFixtures.small(cfg).withStorage(new StorageConfig(shared.resolve("lake").toString()));
+    if (!built) {
+      TrainingFixtures.buildFeatures(spark, cfg, DAY);
+      built = true;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void twoBatchesOfEachModelWriteOnnxFilesAndTheReport() throws Exception {
+    TrainModelsJob.Result r = TrainModelsJob.run(spark, cfg, DAY, 2);
+
+    assertEquals("views", r.rankingLabels(), "generated data has impressions");
+    assertEquals(cfg.training().epochs(), r.twoTower().epochLosses().size());
+    assertEquals(2L * cfg.training().epochs(), r.twoTower().batchesTrained(), "two batches per epoch");
+    assertEquals(2L * cfg.training().epochs(), r.ranker().batchesTrained(), "two batches per epoch");
+    assertTrue(r.twoTower().epochLosses().stream().allMatch(l -> l > 0 && Float.isFinite(l)), r.twoTower().toString());
+    assertTrue(r.ranker().epochLosses().stream().allMatch(l -> l > 0 && Float.isFinite(l)), r.ranker().toString());
+    Path dir = Path.of(r.modelDir());
+    for (String file : List.of(TrainModelsJob.USER_TOWER_FILE, TrainModelsJob.ITEM_TOWER_FILE,
+        TrainModelsJob.RANKER_FILE)) {
+      try (OnnxScorer scorer = OnnxScorer.open(dir.resolve(file), 1)) {
+        assertFalse(scorer.inputs().isEmpty(), file);
+      }
+    }
+    TrainModelsJob.Result written = Reports.read(spark, dir.resolve(TrainModelsJob.REPORT_FILE).toString(),
+        TrainModelsJob.Result.class);
+    assertEquals(r.twoTower().epochLosses(), written.twoTower().epochLosses());
+    assertTrue(Files.isDirectory(dir.resolve(TrainModelsJob.ALS_DIR)));
+
+    TrainModelsJob.Result resumed = TrainModelsJob.run(spark, cfg, DAY, 2);
+    assertEquals(0, resumed.twoTower().batchesTrained(), "a rerun resumes from the last checkpoint");
+    assertEquals(r.twoTower().epochLosses(), resumed.twoTower().epochLosses());
+  }
+
+  @Test
+  @Order(2)
+  void evaluationWritesJsonHtmlAndDecision() throws Exception {
+    EvaluateModelsJob.Result r = EvaluateModelsJob.run(spark, cfg, DAY);
+
+    EvaluationReport report = EvaluationReport.fromJson(Files.readString(Path.of(r.jsonPath())));
+    assertEquals(List.of(EvaluateModelsJob.POPULARITY, EvaluateModelsJob.POPULARITY_RECENT, EvaluateModelsJob.ALS,
+        EvaluateModelsJob.TWO_TOWER, EvaluateModelsJob.TWO_TOWER_DLRM), List.copyOf(report.models().keySet()));
+    int users = report.metric(EvaluateModelsJob.POPULARITY, MetricNames.ndcgAt(10)).n();
+    assertTrue(users > 5, "test users evaluated: " + users);
+    double r500 = report.metric(EvaluateModelsJob.TWO_TOWER, MetricNames.recallAt(500)).value();
+    assertEquals(r500, report.metric(EvaluateModelsJob.TWO_TOWER_DLRM, MetricNames.recallAt(500)).value(), 1e-9,
+        "the ranker reorders the two-tower's 500 candidates");
+    assertTrue(report.metric(EvaluateModelsJob.TWO_TOWER_DLRM, "click_auc").n() > 0, "ranker scored impressions");
+    assertTrue(report.comparison(MetricNames.ndcgAt(10), EvaluateModelsJob.TWO_TOWER_DLRM,
+        EvaluateModelsJob.POPULARITY).isPresent());
+    assertTrue(Files.readString(Path.of(r.htmlPath())).contains(EvaluateModelsJob.TWO_TOWER_DLRM));
+    EvaluateModelsJob.Decision d = Reports.read(spark, r.decisionPath(), EvaluateModelsJob.Decision.class);
+    assertEquals(r.decision(), d);
+  }
+
+  @Test
+  @Order(3)
+  void qualityGateRefusesARandomWeightsModelAndComparesWithThePublishedOne() throws Exception {
+    Path modelDir = Path.of(TrainModelsJob.modelDir(cfg.storage(), DAY));
+    deleteRecursively(modelDir.resolve("checkpoints"));
+    TrainingConfig t = cfg.training();
+    // A learning rate of 1e-12 leaves Adam's steps at ~1e-12: the exported models keep their random weights.
+    TrainModelsJob.run(spark, cfg.withTraining(new TrainingConfig(t.seed(), 1, t.batchSize(), 1e-12, t.logEvery(),
+        t.embeddingDim(), t.hiddenSizes(), t.outputDim(), t.temperature(), t.idDropout(), t.gateMetric(),
+        t.gateMargin())), DAY, 1);
+
+    EvaluateModelsJob.Result random = EvaluateModelsJob.run(spark, cfg, DAY);
+    assertFalse(random.decision().publishable(), random.decision().reason());
+    assertTrue(random.decision().reason().contains("nothing is published yet"), random.decision().reason());
+
+    String metric = t.gateMetric();
+    Reports.write(spark, EvaluateModelsJob.publishedPath(cfg.storage()),
+        new EvaluateModelsJob.PublishedMetrics("2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, -1.0)));
+    EvaluateModelsJob.Decision worsePublished = EvaluateModelsJob.decide(spark, cfg.storage(), DAY,
+        random.report(), t);
+    assertTrue(worsePublished.publishable(), worsePublished.reason());
+    Reports.write(spark, EvaluateModelsJob.publishedPath(cfg.storage()),
+        new EvaluateModelsJob.PublishedMetrics("2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, 1.0)));
+    EvaluateModelsJob.Decision betterPublished = EvaluateModelsJob.decide(spark, cfg.storage(), DAY,
+        random.report(), t);
+    assertFalse(betterPublished.publishable(), betterPublished.reason());
+    assertTrue(betterPublished.reason().contains("of 2026-10-25"), betterPublished.reason());
+  }
+
+  private static void deleteRecursively(Path dir) throws Exception {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
