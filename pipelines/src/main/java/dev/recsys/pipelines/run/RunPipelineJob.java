@@ -2,6 +2,8 @@ package dev.recsys.pipelines.run;
 
 import dev.recsys.features.config.GeneratorConfig;
 import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.export.bundle.Bundles;
+import dev.recsys.pipelines.export.ExportBundleJob;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.generate.GenerateEventsJob;
 import dev.recsys.pipelines.ingest.ImportMovieLensJob;
@@ -11,7 +13,11 @@ import dev.recsys.pipelines.spark.Jobs;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.train.EvaluateModelsJob;
+import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -26,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pipeline steps for one run date in one Spark application: optionally a data source step (synthetic
- * data, or a MovieLens import), then ingest, validate, split and features, and prints what each step produced. The same
+ * data, or a MovieLens import), then ingest, validate, split, features, train, evaluate and export (when the
+ * quality gate allows it, or when there is no bundle yet), and prints what each step produced. The same
  * steps exist as separate jobs for the scheduler; this entry point is the demo and the one-submit nightly.
  */
 public final class RunPipelineJob {
@@ -49,7 +57,7 @@ public final class RunPipelineJob {
         });
   }
 
-  static void run(SparkSession spark, RecsysConfig cfg, JobArgs a) {
+  static void run(SparkSession spark, RecsysConfig cfg, JobArgs a) throws Exception {
     LocalDate runDate = a.runDate();
     Map<String, Duration> timings = new LinkedHashMap<>();
     String batch;
@@ -73,10 +81,30 @@ public final class RunPipelineJob {
         ValidateEventsJob.runId(runDate)));
     step(timings, "split", () -> SplitEventsJob.run(spark, c.storage(), c.split(), runDate));
     step(timings, "features", () -> BuildFeaturesJob.run(spark, c, runDate));
+    step(timings, "train", () -> TrainModelsJob.run(spark, c, runDate, 0));
+    EvaluateModelsJob.Decision[] decision = new EvaluateModelsJob.Decision[1];
+    step(timings, "evaluate", () -> decision[0] = EvaluateModelsJob.run(spark, c, runDate).decision());
+    Path bundles = Path.of(c.export().bundlesRoot());
+    boolean firstBundle = !Files.isDirectory(bundles) || Bundles.current(bundles).isEmpty();
+    if (decision[0].publishable() || firstBundle) {
+      if (!decision[0].publishable()) {
+        LOG.warn("quality gate: {}; publishing anyway because {} has no bundle yet and the server needs one "
+            + "(it serves popularity to cold users either way)", decision[0].reason(), bundles);
+      }
+      step(timings, "export", () -> ExportBundleJob.run(spark, c, runDate,
+          Path.of(ExportBundleJob.modelsDir(c.storage(), runDate)), Optional.empty()));
+    } else {
+      LOG.warn("quality gate: {}; keeping bundle {}", decision[0].reason(), Bundles.current(bundles).orElseThrow());
+    }
     System.out.print(summary(spark, cfg, timings));
   }
 
-  private static void step(Map<String, Duration> timings, String name, Runnable body) {
+  /** A pipeline step; steps may throw, and the run stops at the first that does. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void step(Map<String, Duration> timings, String name, Step body) throws Exception {
     long start = System.nanoTime();
     LOG.info("step {}: start", name);
     body.run();

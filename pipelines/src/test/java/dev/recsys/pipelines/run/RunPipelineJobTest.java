@@ -4,7 +4,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recsys.export.bundle.Bundles;
+import dev.recsys.export.bundle.Verification;
+import dev.recsys.features.config.ExportConfig;
 import dev.recsys.features.config.GeneratorConfig;
+import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Featurizers;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
@@ -17,12 +21,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
-/** The demo path end to end on a small generated data set: every step runs and its tables hold together. */
+/**
+ * The demo path end to end on a small generated data set: every step runs, its tables hold together, and a
+ * bundle is published.
+ */
 class RunPipelineJobTest extends SparkTestBase {
 
   @Test
@@ -32,8 +40,13 @@ class RunPipelineJobTest extends SparkTestBase {
         "--users", "200", "--items", "150"}, Set.of("run-date", "events", "users", "items"), Set.of("generate"));
     GeneratorConfig g = cfg.generator();
     // No bot: at this scale its 1,300 events alone would sink the quality gate.
+    TrainingConfig t = cfg.training();
     cfg = cfg.withGenerator(new GeneratorConfig(g.seed(), g.events(), g.users(), g.items(), g.categories(), g.days(),
-        g.dirtyShare(), 0, 2));
+            g.dirtyShare(), 0, 2))
+        .withTraining(new TrainingConfig(t.seed(), 1, 256, t.learningRate(), 5, 8, List.of(16), 8, t.temperature(),
+            t.idDropout(), t.gateMetric(), t.gateMargin()))
+        .withExport(new ExportConfig(tmp.resolve("bundles").toString(), 2, "HNSW16", 8, 32, 10, 60, 0.9, 100, 7,
+            512));
     RunPipelineJob.run(spark, cfg, args);
 
     long clean = Tables.read(spark, cfg.storage().table(ValidateEventsJob.EVENTS)).count();
@@ -53,5 +66,7 @@ class RunPipelineJobTest extends SparkTestBase {
     assertTrue(artifacts.categories().size() > 2 && artifacts.tokens().size() > 2, "vocabularies fitted");
     assertTrue(artifacts.userDense().stds()[0] > 0, "normaliser fitted on train examples");
     assertEquals(150, Tables.read(spark, cfg.storage().table(BuildFeaturesJob.FEATURES_ITEMS)).count());
+    assertTrue(Bundles.current(tmp.resolve("bundles")).isPresent(), "the first run publishes a bundle to serve");
+    Bundles.openCurrent(tmp.resolve("bundles"), Verification.CHECKSUMS);
   }
 }
