@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Schemas;
+import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.features.spec.UserAggregates;
 import java.time.Duration;
 import org.apache.spark.sql.Column;
@@ -27,8 +28,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 /**
  * The aggregates behind every feature, computed two ways from the same events: as of each event (for training
  * examples: window frames that end strictly before the event's own timestamp, so no example sees its own or a
- * later event), and as of one instant (for the serving snapshot). Column names follow {@code UserAggregates} and
- * {@code ItemAggregates}. Built-in functions and windows only, so the RAPIDS plugin can run them.
+ * later event), and as of one instant (for the serving snapshot). Aggregate columns carry the snapshot's column
+ * names ({@code FeatureSnapshots}), so one name means one value from Spark to the server. Built-in functions and windows only, so the RAPIDS plugin can run them.
  *
  * <p>Input events carry {@code ts_ms} (epoch millis), {@code item_idx} and {@code category_idx}; see
  * {@link #withItemInfo}.
@@ -36,35 +37,35 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class FeatureTables {
 
   public static final String TS_MS = "ts_ms";
-  public static final String ITEM_IDX = "item_idx";
-  public static final String USER_IDX = "user_idx";
-  public static final String CATEGORY_IDX = "category_idx";
+  public static final String ITEM_IDX = FeatureSnapshots.ITEM_IDX;
+  public static final String USER_IDX = FeatureSnapshots.USER_IDX;
+  public static final String CATEGORY_IDX = FeatureSnapshots.CATEGORY_IDX;
   /** The item's row in the items snapshot (its position in item id order). */
   public static final String ITEM_ROW = "item_row";
 
-  public static final String VIEWS = "views";
-  public static final String CLICKS = "clicks";
-  public static final String CARTS = "carts";
-  public static final String PURCHASES = "purchases";
-  public static final String FAVORITES = "favorites";
-  public static final String RATINGS = "ratings";
-  public static final String UNIQUE_ITEMS = "unique_items";
-  public static final String LAST_EVENT_MS = "last_event_ms";
+  public static final String VIEWS = FeatureSnapshots.VIEWS;
+  public static final String CLICKS = FeatureSnapshots.CLICKS;
+  public static final String CARTS = FeatureSnapshots.CARTS;
+  public static final String PURCHASES = FeatureSnapshots.PURCHASES;
+  public static final String FAVORITES = FeatureSnapshots.FAVORITES;
+  public static final String RATINGS = FeatureSnapshots.RATINGS;
+  public static final String UNIQUE_ITEMS = FeatureSnapshots.UNIQUE_ITEMS;
+  public static final String LAST_EVENT_MS = FeatureSnapshots.LAST_EVENT_MS;
   /** Money spent on purchases, in cents, so sums are exact whatever the aggregation order. */
-  public static final String SPEND_CENTS = "spend_cents";
-  public static final String HISTORY = "history";
-  public static final String HISTORY_ROWS = "history_rows";
+  public static final String SPEND_CENTS = FeatureSnapshots.SPEND_CENTS;
+  public static final String HISTORY = FeatureSnapshots.HISTORY;
+  public static final String HISTORY_ROWS = FeatureSnapshots.HISTORY_ROWS;
   /** Events of the user in the example item's category, and in all categories, before the example. */
   public static final String USER_CAT_COUNT = "user_cat_count";
   public static final String USER_EVENTS = "user_events";
   /** Snapshot only: the user's event count per category index. */
-  public static final String CATEGORY_COUNTS = "category_counts";
+  public static final String CATEGORY_COUNTS = FeatureSnapshots.CATEGORY_COUNTS;
 
-  public static final String ITEM_TOTAL = "item_total";
-  public static final String ITEM_RECENT = "item_recent";
-  public static final String ITEM_VIEWS = "item_views";
-  public static final String ITEM_CLICKS = "item_clicks";
-  public static final String ITEM_PURCHASES = "item_purchases";
+  public static final String ITEM_TOTAL = FeatureSnapshots.ITEM_TOTAL;
+  public static final String ITEM_RECENT = FeatureSnapshots.ITEM_RECENT;
+  public static final String ITEM_VIEWS = FeatureSnapshots.ITEM_VIEWS;
+  public static final String ITEM_CLICKS = FeatureSnapshots.ITEM_CLICKS;
+  public static final String ITEM_PURCHASES = FeatureSnapshots.ITEM_PURCHASES;
 
   /** Items interacted with in this many days count as recent popularity. */
   public static final Duration RECENT = Duration.ofDays(30);
