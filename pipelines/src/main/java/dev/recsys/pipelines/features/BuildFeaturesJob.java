@@ -24,13 +24,13 @@ import dev.recsys.features.spec.Normalizer;
 import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
 import dev.recsys.pipelines.spark.Jobs;
+import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.SparkSchemas;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -131,7 +130,7 @@ public final class BuildFeaturesJob {
         fitNormalizer(trainExamples, Featurizers.USER_DENSE, (r, t) -> Featurizers.userDense(FeatureRows.user(r), t)),
         fitNormalizer(trainExamples, Featurizers.ITEM_DENSE, (r, t) -> Featurizers.itemDense(FeatureRows.item(r), t)));
     String artifactsPath = artifactsPath(storage, runDate);
-    writeArtifacts(spark, artifactsPath, artifacts);
+    Reports.write(spark, artifactsPath, artifacts::write);
 
     Dataset<Row> users = FeatureTables.usersAsOf(enriched, artifacts.historyLength(), artifacts.categories().size())
         .join(userVocab, Schemas.USER_ID, "left")
@@ -295,18 +294,6 @@ public final class BuildFeaturesJob {
       LOG.info("snapshots written to {}", dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write snapshots for " + dir, e);
-    }
-  }
-
-  private static void writeArtifacts(SparkSession spark, String path, FeatureArtifacts artifacts) {
-    try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream out = fs.create(p, true)) {
-        artifacts.write(out);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write feature artifacts to " + path, e);
     }
   }
 }

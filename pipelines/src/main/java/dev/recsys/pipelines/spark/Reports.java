@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** Writes run reports (records of strings and numbers) as pretty JSON next to the tables, on whatever file system the storage root is on. */
+/** Reads and writes run files (reports as pretty JSON, artifacts) next to the tables, on whatever file system the storage root is on. */
 public final class Reports {
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -18,28 +18,48 @@ public final class Reports {
 
   private Reports() {}
 
+  /** Writes the bytes of one file of a run. */
+  public interface Writer {
+    void write(OutputStream out) throws IOException;
+  }
+
+  /** Reads one file of a run. */
+  public interface Reader<T> {
+    T read(InputStream in) throws IOException;
+  }
+
   /** Writes {@code report} to {@code path}, replacing an earlier report of the same run. */
   public static void write(SparkSession spark, String path, Object report) {
+    write(spark, path, out -> JSON.writeValue(out, report));
+  }
+
+  public static <T> T read(SparkSession spark, String path, Class<T> type) {
+    return read(spark, path, in -> JSON.readValue(in, type));
+  }
+
+  /** Creates (or replaces) {@code path} on its file system and writes it with {@code writer}. */
+  public static void write(SparkSession spark, String path, Writer writer) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       try (OutputStream out = fs.create(p, true)) {
-        JSON.writeValue(out, report);
+        writer.write(out);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write report " + path, e);
+      throw new UncheckedIOException("cannot write " + path, e);
     }
   }
 
-  public static <T> T read(SparkSession spark, String path, Class<T> type) {
+  /** Opens {@code path} on its file system and reads it with {@code reader}. */
+  public static <T> T read(SparkSession spark, String path, Reader<T> reader) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (var in = fs.open(p)) {
-        return JSON.readValue((InputStream) in, type);
+      try (InputStream in = fs.open(p)) {
+        return reader.read(in);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read report " + path, e);
+      throw new UncheckedIOException("cannot read " + path, e);
     }
   }
 }

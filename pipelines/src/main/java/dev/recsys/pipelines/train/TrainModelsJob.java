@@ -29,8 +29,6 @@ import dev.recsys.training.TrainingResult;
 import dev.recsys.training.TwoTowerConfig;
 import dev.recsys.training.TwoTowerModel;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -208,15 +205,7 @@ public final class TrainModelsJob {
 
   /** Returns the feature artifacts of a run, as written by the feature job. */
   public static FeatureArtifacts readArtifacts(SparkSession spark, String path) {
-    try {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (InputStream in = fs.open(p)) {
-        return FeatureArtifacts.read(in);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read feature artifacts " + path + " (run BuildFeaturesJob first)", e);
-    }
+    return Reports.read(spark, path, FeatureArtifacts::read);
   }
 
   static boolean isLocal(String dir) {
