@@ -73,22 +73,7 @@ final class Checkpoints {
     int epoch = epochLosses.size();
     Path params = dir.resolve(paramsFile(epoch));
     Path tmp = dir.resolve(params.getFileName() + ".tmp");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-      out.writeUTF(MAGIC);
-      out.writeInt(block.getParameters().size());
-      for (Pair<String, Parameter> p : block.getParameters()) {
-        NDArray array = p.getValue().getArray();
-        out.writeUTF(p.getKey());
-        long[] shape = array.getShape().getShape();
-        out.writeInt(shape.length);
-        for (long d : shape) {
-          out.writeLong(d);
-        }
-        for (float v : array.toFloatArray()) {
-          out.writeFloat(v);
-        }
-      }
-    }
+    writeParameters(block, tmp);
     Files.move(tmp, params, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 
     Properties progress = new Properties();
@@ -115,8 +100,28 @@ final class Checkpoints {
     return String.format("%s-epoch-%04d.params", name, epoch);
   }
 
+  /** Writes every parameter of {@code block} (name, shape, float32 values) to {@code file}. */
+  static void writeParameters(Block block, Path file) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+      out.writeUTF(MAGIC);
+      out.writeInt(block.getParameters().size());
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        NDArray array = p.getValue().getArray();
+        out.writeUTF(p.getKey());
+        long[] shape = array.getShape().getShape();
+        out.writeInt(shape.length);
+        for (long d : shape) {
+          out.writeLong(d);
+        }
+        for (float v : array.toFloatArray()) {
+          out.writeFloat(v);
+        }
+      }
+    }
+  }
+
   /** Copies the saved values into the block's existing arrays, so gradients and optimizer bindings stay. */
-  private static void readParameters(Block block, Path file) throws IOException {
+  static void readParameters(Block block, Path file) throws IOException {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       if (!MAGIC.equals(in.readUTF())) {
         throw new IOException(file + " is not a recsys parameter file");

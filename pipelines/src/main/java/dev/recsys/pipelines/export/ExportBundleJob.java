@@ -11,6 +11,7 @@ import dev.recsys.export.bundle.BundleLayout;
 import dev.recsys.export.bundle.BundleMetadata;
 import dev.recsys.export.bundle.BundleVersion;
 import dev.recsys.export.bundle.BundleWriter;
+import dev.recsys.export.bundle.Bundles;
 import dev.recsys.export.bundle.Manifest;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.onnx.OnnxScorer;
@@ -32,10 +33,14 @@ import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
 import dev.recsys.pipelines.spark.Jobs;
+import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.train.EvaluateModelsJob;
+import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
+import dev.recsys.training.eval.EvaluationReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -61,6 +66,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exports a run's model bundle: embeds the whole catalog with the item tower in Spark executors, checks every
@@ -72,17 +79,18 @@ import org.apache.spark.sql.SparkSession;
  * <p>Inputs: the feature folder of the run date ({@link BuildFeaturesJob#featureDir}: artifacts and snapshots),
  * the tables {@code features_items}, {@code features_users}, {@code examples} and {@code events}, and the models
  * folder ({@code <root>/models/<run date>} unless {@code --models}): {@code user_tower.onnx},
- * {@code item_tower.onnx}, {@code ranker.onnx}, and optionally {@code training.json} and {@code evaluation.json}
- * whose numbers become the manifest's metrics. Bundle files and the models folder are local (or mounted) paths.
+ * {@code item_tower.onnx}, {@code ranker.onnx}, and optionally {@code training.json} and the DJL models
+ * ({@code djl/}, the parity reference); the numbers of {@code training.json} and of the run's evaluation report
+ * become the manifest's metrics, and after a publish the evaluated metrics become the quality gate's reference
+ * ({@code models/published.json}). Bundle files and the models folder are local (or mounted) paths.
  *
  * <p>The bundle version and its {@code created_at} come from the run date, not the wall clock, so the same run
  * date names the same bundle; a second export of a run date is refused by the bundle writer.
  */
 public final class ExportBundleJob {
 
-  static final String USAGE = "ExportBundleJob --conf <overlays> --run-date <yyyy-mm-dd> [--models <dir>]";
-  public static final String TRAINING_JSON = "training.json";
-  public static final String EVALUATION_JSON = "evaluation.json";
+  static final String USAGE =
+      "ExportBundleJob --conf <overlays> --run-date <yyyy-mm-dd> [--models <dir>] [--skip-gate]";
   /** Sampled rows the ranker is run on before publishing. */
   static final int RANKER_SAMPLE = 256;
   /** Item rows compared against the reference model. */
@@ -90,6 +98,7 @@ public final class ExportBundleJob {
   /** Largest allowed |reference - ONNX| of any output value. */
   public static final double PARITY_TOLERANCE = 1e-5;
 
+  private static final Logger LOG = LoggerFactory.getLogger(ExportBundleJob.class);
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** What one export published. */
@@ -98,13 +107,64 @@ public final class ExportBundleJob {
   private ExportBundleJob() {}
 
   public static void main(String[] args) throws Exception {
-    Jobs.main(USAGE, args, Set.of("conf", "run-date", "models"), Set.of(), a -> {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date", "models"), Set.of("skip-gate"), a -> {
       RecsysConfig cfg = a.config();
       Path models = Path.of(a.get("models").orElse(modelsDir(cfg.storage(), a.runDate())));
       try (SparkSession spark = Sessions.open("recsys-export", cfg.spark())) {
-        run(spark, cfg, a.runDate(), models, Optional.empty());
+        Optional<String> refusal = a.flag("skip-gate") ? Optional.empty() : gateRefusal(spark, cfg, a.runDate());
+        if (refusal.isPresent()) {
+          System.out.println(refusal.get());
+        } else {
+          runWithSavedReference(spark, cfg, a.runDate(), models);
+        }
       }
     });
+  }
+
+  /**
+   * Returns why the models of {@code runDate} must not be published, or empty when they may be: the evaluation's
+   * quality gate decision ({@code reports/evaluation/<run date>.decision.json}) refused them and a bundle is
+   * being served, so it stays. A refused candidate is still published when there is no bundle at all (the server
+   * needs one; it serves popularity to cold users either way). Throws when the run has no decision.
+   */
+  public static Optional<String> gateRefusal(SparkSession spark, RecsysConfig cfg, LocalDate runDate)
+      throws IOException {
+    String decisionPath = EvaluateModelsJob.reportBase(cfg.storage(), runDate) + ".decision.json";
+    if (!Tables.pathExists(spark, decisionPath)) {
+      throw new IllegalStateException("no quality gate decision " + decisionPath + " for " + runDate
+          + ": run evaluate first (or export with --skip-gate to publish without the gate)");
+    }
+    EvaluateModelsJob.Decision decision = Reports.read(spark, decisionPath, EvaluateModelsJob.Decision.class);
+    Path bundles = Path.of(cfg.export().bundlesRoot());
+    Optional<String> current = Files.isDirectory(bundles) ? Bundles.current(bundles) : Optional.empty();
+    if (decision.publishable()) {
+      return Optional.empty();
+    }
+    if (current.isEmpty()) {
+      LOG.warn("quality gate: {}; publishing anyway because {} has no bundle yet and the server needs one",
+          decision.reason(), bundles);
+      return Optional.empty();
+    }
+    return Optional.of("quality gate: " + decision.reason() + "; keeping bundle " + current.get()
+        + " (nothing published for " + runDate + ")");
+  }
+
+  /**
+   * Runs the export of {@code runDate} with the DJL models training saved beside the ONNX files as the parity
+   * reference, when {@code modelsDir} has them ({@link DjlReference#load}); without them only the ONNX checks run.
+   */
+  public static Result runWithSavedReference(SparkSession spark, RecsysConfig cfg, LocalDate runDate,
+      Path modelsDir) throws Exception {
+    Optional<DjlReference> reference = DjlReference.load(modelsDir);
+    if (reference.isEmpty()) {
+      LOG.warn("{} has no saved DJL models ({}/): ONNX is checked without a reference", modelsDir,
+          TrainModelsJob.DJL_DIR);
+    }
+    try {
+      return run(spark, cfg, runDate, modelsDir, reference);
+    } finally {
+      reference.ifPresent(DjlReference::close);
+    }
   }
 
   /** Returns where training writes the models of a run date: {@code <root>/models/<run date>}. */
@@ -124,7 +184,7 @@ public final class ExportBundleJob {
    * bundles root when a check fails.
    */
   public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelsDir,
-      Optional<ReferenceModels> reference) throws Exception {
+      Optional<? extends ReferenceModels> reference) throws Exception {
     ExportConfig c = cfg.export();
     StorageConfig storage = cfg.storage();
     Instant asOf = ValidateEventsJob.asOf(runDate);
@@ -209,7 +269,9 @@ public final class ExportBundleJob {
         featureSets.put(FeatureSets.RETRIEVAL_V1.name(), Integer.toString(FeatureSets.RETRIEVAL_V1.version()));
         featureSets.put(FeatureSets.RANKING_V1.name(), Integer.toString(FeatureSets.RANKING_V1.version()));
         featureSets.put("feature_artifacts", artifacts.version());
-        BundleMetadata metadata = new BundleMetadata(sourceRun, featureSets, models, metrics(modelsDir), indexInfo);
+        Path evaluation = localPath(EvaluateModelsJob.reportBase(storage, runDate) + ".json");
+        BundleMetadata metadata = new BundleMetadata(sourceRun, featureSets, models,
+            metrics(modelsDir.resolve(TrainModelsJob.REPORT_FILE), evaluation), indexInfo);
 
         Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
         Path root = Path.of(c.bundlesRoot());
@@ -224,6 +286,7 @@ public final class ExportBundleJob {
           index.write(w.file(BundleLayout.INDEX));
           w.write(BundleLayout.POPULARITY, JSON.writeValueAsBytes(popularity.toJson()));
           Manifest manifest = w.publish(metadata, c.keep());
+          recordPublished(spark, storage, runDate, evaluation);
           System.out.printf(Locale.ROOT, "Bundle %s published in %s: %,d items (dim %d), index %s recall@%d %.4f"
                   + " (floor %.4f), %,d bytes%n", manifest.version(), root, items.ids().size(), items.dim(),
               c.indexFactory(), k, recall, c.recallFloor(), manifest.totalBytes());
@@ -436,18 +499,33 @@ public final class ExportBundleJob {
   }
 
   /**
-   * Returns the numbers of {@code training.json} and {@code evaluation.json} in {@code modelsDir} (those present),
-   * keyed {@code <file stem>.<dotted path>}; arrays (per-epoch curves) are left out.
+   * Returns the numbers of the report files (those present: {@code training.json}, the run's evaluation report),
+   * keyed {@code training.<dotted path>} and {@code evaluation.<dotted path>}; arrays (per-epoch curves) are left
+   * out.
    */
-  static Map<String, Double> metrics(Path modelsDir) throws IOException {
+  static Map<String, Double> metrics(Path trainingReport, Path evaluationReport) throws IOException {
     Map<String, Double> out = new TreeMap<>();
-    for (String name : List.of(TRAINING_JSON, EVALUATION_JSON)) {
-      Path file = modelsDir.resolve(name);
-      if (Files.isRegularFile(file)) {
-        flatten(name.substring(0, name.length() - ".json".length()), JSON.readTree(file.toFile()), out);
+    for (Map.Entry<String, Path> e : Map.of("training", trainingReport, "evaluation", evaluationReport).entrySet()) {
+      if (Files.isRegularFile(e.getValue())) {
+        flatten(e.getKey(), JSON.readTree(e.getValue().toFile()), out);
       }
     }
     return out;
+  }
+
+  /**
+   * Writes {@link EvaluateModelsJob#publishedPath}, the metrics the next run's quality gate must beat, from the
+   * evaluation report of the run just published; a run exported without an evaluation leaves it as it was.
+   */
+  static void recordPublished(SparkSession spark, StorageConfig storage, LocalDate runDate, Path evaluationReport)
+      throws IOException {
+    if (!Files.isRegularFile(evaluationReport)) {
+      LOG.warn("no evaluation report {}: {} keeps the metrics of the model published before", evaluationReport,
+          EvaluateModelsJob.publishedPath(storage));
+      return;
+    }
+    EvaluationReport report = EvaluationReport.fromJson(Files.readString(evaluationReport));
+    Reports.write(spark, EvaluateModelsJob.publishedPath(storage), EvaluateModelsJob.published(report, runDate));
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, Double> out) {

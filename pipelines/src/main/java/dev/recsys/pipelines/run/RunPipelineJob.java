@@ -2,7 +2,6 @@ package dev.recsys.pipelines.run;
 
 import dev.recsys.features.config.GeneratorConfig;
 import dev.recsys.features.config.RecsysConfig;
-import dev.recsys.export.bundle.Bundles;
 import dev.recsys.pipelines.export.ExportBundleJob;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.generate.GenerateEventsJob;
@@ -16,7 +15,6 @@ import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.train.EvaluateModelsJob;
 import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -82,19 +80,13 @@ public final class RunPipelineJob {
     step(timings, "split", () -> SplitEventsJob.run(spark, c.storage(), c.split(), runDate));
     step(timings, "features", () -> BuildFeaturesJob.run(spark, c, runDate));
     step(timings, "train", () -> TrainModelsJob.run(spark, c, runDate, 0));
-    EvaluateModelsJob.Decision[] decision = new EvaluateModelsJob.Decision[1];
-    step(timings, "evaluate", () -> decision[0] = EvaluateModelsJob.run(spark, c, runDate).decision());
-    Path bundles = Path.of(c.export().bundlesRoot());
-    boolean firstBundle = !Files.isDirectory(bundles) || Bundles.current(bundles).isEmpty();
-    if (decision[0].publishable() || firstBundle) {
-      if (!decision[0].publishable()) {
-        LOG.warn("quality gate: {}; publishing anyway because {} has no bundle yet and the server needs one "
-            + "(it serves popularity to cold users either way)", decision[0].reason(), bundles);
-      }
-      step(timings, "export", () -> ExportBundleJob.run(spark, c, runDate,
-          Path.of(ExportBundleJob.modelsDir(c.storage(), runDate)), Optional.empty()));
+    step(timings, "evaluate", () -> EvaluateModelsJob.run(spark, c, runDate));
+    Optional<String> refusal = ExportBundleJob.gateRefusal(spark, c, runDate);
+    if (refusal.isPresent()) {
+      LOG.warn(refusal.get());
     } else {
-      LOG.warn("quality gate: {}; keeping bundle {}", decision[0].reason(), Bundles.current(bundles).orElseThrow());
+      step(timings, "export", () -> ExportBundleJob.runWithSavedReference(spark, c, runDate,
+          Path.of(ExportBundleJob.modelsDir(c.storage(), runDate))));
     }
     System.out.print(summary(spark, cfg, timings));
   }

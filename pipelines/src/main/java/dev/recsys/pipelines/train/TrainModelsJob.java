@@ -22,6 +22,7 @@ import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.training.DlrmConfig;
 import dev.recsys.training.DlrmModel;
+import dev.recsys.training.SavedModels;
 import dev.recsys.training.TrainConfig;
 import dev.recsys.training.TrainDlrm;
 import dev.recsys.training.TrainTwoTower;
@@ -51,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * without views, on ratings labelled by rating >= 4), and the implicit ALS baseline. Rows are featurised on the
  * executors by the same {@code ModelInputs} code serving runs and streamed to the driver with
  * {@code toLocalIterator}, one batch at a time. Writes {@code user_tower.onnx}, {@code item_tower.onnx},
- * {@code ranker.onnx}, the ALS model and {@code training.json} to {@code <root>/models/<run date>/}; per-epoch
- * checkpoints under {@code checkpoints/} let a killed run resume.
+ * {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity reference), the ALS model and
+ * {@code training.json} to {@code <root>/models/<run date>/}; per-epoch checkpoints under {@code checkpoints/}
+ * let a killed run resume.
  */
 public final class TrainModelsJob {
 
@@ -63,6 +65,8 @@ public final class TrainModelsJob {
   public static final String ITEM_TOWER_FILE = "item_tower.onnx";
   public static final String RANKER_FILE = "ranker.onnx";
   public static final String ALS_DIR = "als";
+  /** The DJL models ({@code SavedModels}), kept as the export's ONNX parity reference. */
+  public static final String DJL_DIR = "djl";
   public static final String REPORT_FILE = "training.json";
 
   /** How one model trained: losses per completed epoch, throughput of this run, batches and rows. */
@@ -130,6 +134,7 @@ public final class TrainModelsJob {
     try (TwoTowerModel model = towers.model()) {
       OnnxGraphs.writeUserTower(model.weights().user(), local.resolve(USER_TOWER_FILE));
       OnnxGraphs.writeItemTower(model.weights().item(), local.resolve(ITEM_TOWER_FILE));
+      SavedModels.save(model, local.resolve(DJL_DIR));
       twoTower = new ModelRun(towers.epochLosses(), towers.samplesPerSecond(), towers.batchesTrained(),
           positiveRows, towerConfig.toString());
     }
@@ -147,6 +152,7 @@ public final class TrainModelsJob {
         Batches.ranking(rankingRowsFeaturised::toLocalIterator, t.batchSize(), hasViews));
     try (DlrmModel model = dlrm.model()) {
       OnnxGraphs.writeDlrm(model.weights(), local.resolve(RANKER_FILE));
+      SavedModels.save(model, local.resolve(DJL_DIR));
       ranker = new ModelRun(dlrm.epochLosses(), dlrm.samplesPerSecond(), dlrm.batchesTrained(), rankingRows,
           dlrmConfig.toString());
     }
@@ -157,6 +163,10 @@ public final class TrainModelsJob {
     if (!isLocal(dir)) {
       for (String file : List.of(USER_TOWER_FILE, ITEM_TOWER_FILE, RANKER_FILE, REPORT_FILE)) {
         SnapshotExport.publish(spark, local.resolve(file), dir + "/" + file);
+      }
+      for (String file : SavedModels.files()) {
+        String djlFile = DJL_DIR + "/" + file;
+        SnapshotExport.publish(spark, local.resolve(djlFile), dir + "/" + djlFile);
       }
     }
     als(train, t).write().overwrite().save(dir + "/" + ALS_DIR);

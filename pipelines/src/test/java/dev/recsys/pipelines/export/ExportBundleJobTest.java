@@ -30,12 +30,16 @@ import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.generate.GenerateEventsJob;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
+import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.train.EvaluateModelsJob;
+import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import dev.recsys.training.DlrmConfig;
 import dev.recsys.training.DlrmModel;
+import dev.recsys.training.SavedModels;
 import dev.recsys.training.SyntheticRankingData;
 import dev.recsys.training.SyntheticTwoTowerData;
 import dev.recsys.training.TrainConfig;
@@ -113,7 +117,9 @@ class ExportBundleJobTest extends SparkTestBase {
     OnnxGraphs.writeUserTower(twoTower.weights().user(), models.resolve(BundleLayout.USER_TOWER));
     OnnxGraphs.writeItemTower(twoTower.weights().item(), models.resolve(BundleLayout.ITEM_TOWER));
     OnnxGraphs.writeDlrm(ranker.weights(), models.resolve(BundleLayout.RANKER));
-    Files.writeString(models.resolve(ExportBundleJob.TRAINING_JSON), "{\"two_tower\": {\"final_loss\": 4.5,"
+    SavedModels.save(twoTower, models.resolve(TrainModelsJob.DJL_DIR));
+    SavedModels.save(ranker, models.resolve(TrainModelsJob.DJL_DIR));
+    Files.writeString(models.resolve(TrainModelsJob.REPORT_FILE), "{\"two_tower\": {\"final_loss\": 4.5,"
         + " \"epoch_losses\": [5.0, 4.5]}, \"dlrm\": {\"final_loss\": 0.6}}");
   }
 
@@ -138,8 +144,8 @@ class ExportBundleJobTest extends SparkTestBase {
   @Test
   void publishesAVerifiedBundleWhoseVectorsMatchTheItemTower() throws Exception {
     RecsysConfig cfg = exportConfig(0.9);
-    ExportBundleJob.Result r = ExportBundleJob.run(spark, cfg, DAY, models,
-        Optional.of(new DjlReference(twoTower, ranker)));
+    // The reference is the DJL models saved beside the ONNX files, as in a run of the job's main.
+    ExportBundleJob.Result r = ExportBundleJob.runWithSavedReference(spark, cfg, DAY, models);
 
     Path root = Path.of(cfg.export().bundlesRoot());
     Bundle bundle = Bundles.openCurrent(root, Verification.CHECKSUMS);
@@ -205,6 +211,31 @@ class ExportBundleJobTest extends SparkTestBase {
     assertTrue(e.getMessage().matches("(?s).*recall@10 = [01]\\.\\d{4}.*"), e.getMessage());
     assertEquals(before, Bundles.current(root), "CURRENT unchanged");
     assertEquals(List.of(before.orElseThrow()), Bundles.versions(root), "nothing new published");
+  }
+
+  @Test
+  void theGateKeepsTheServedBundleWhenTheEvaluationRefusesTheCandidate() throws Exception {
+    RecsysConfig cfg = exportConfig(0.5);
+    LocalDate day = DAY.plusDays(1); // a run date of its own: no decision of DAY is touched
+    IllegalStateException missing = assertThrows(IllegalStateException.class,
+        () -> ExportBundleJob.gateRefusal(spark, cfg, day));
+    assertTrue(missing.getMessage().contains("run evaluate first"), missing.getMessage());
+
+    String decisionPath = EvaluateModelsJob.reportBase(cfg.storage(), day) + ".decision.json";
+    Reports.write(spark, decisionPath, new EvaluateModelsJob.Decision(day.toString(), "two_tower_dlrm",
+        "ndcg_at_10", 0.01, false, "candidate does not beat als"));
+    assertEquals(Optional.empty(), ExportBundleJob.gateRefusal(spark, cfg, day),
+        "a refused candidate is published when no bundle exists at all");
+
+    ExportBundleJob.run(spark, cfg, DAY, models, Optional.empty());
+    String served = Bundles.current(Path.of(cfg.export().bundlesRoot())).orElseThrow();
+    Optional<String> refusal = ExportBundleJob.gateRefusal(spark, cfg, day);
+    assertTrue(refusal.orElseThrow().contains("candidate does not beat als; keeping bundle " + served),
+        refusal.toString());
+
+    Reports.write(spark, decisionPath, new EvaluateModelsJob.Decision(day.toString(), "two_tower_dlrm",
+        "ndcg_at_10", 0.3, true, "candidate beats every baseline"));
+    assertEquals(Optional.empty(), ExportBundleJob.gateRefusal(spark, cfg, day));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recsys.export.bundle.Bundle;
 import dev.recsys.export.bundle.Bundles;
 import dev.recsys.export.bundle.Verification;
 import dev.recsys.features.config.ExportConfig;
@@ -13,15 +14,18 @@ import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Featurizers;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.spark.JobArgs;
+import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.train.EvaluateModelsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,6 +71,15 @@ class RunPipelineJobTest extends SparkTestBase {
     assertTrue(artifacts.userDense().stds()[0] > 0, "normaliser fitted on train examples");
     assertEquals(150, Tables.read(spark, cfg.storage().table(BuildFeaturesJob.FEATURES_ITEMS)).count());
     assertTrue(Bundles.current(tmp.resolve("bundles")).isPresent(), "the first run publishes a bundle to serve");
-    Bundles.openCurrent(tmp.resolve("bundles"), Verification.CHECKSUMS);
+    Bundle bundle = Bundles.openCurrent(tmp.resolve("bundles"), Verification.CHECKSUMS);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parity = (Map<String, Object>) bundle.manifest().sourceRun().get("parity");
+    assertEquals("djl", parity.get("reference"), "ONNX checked against the saved DJL models: " + parity);
+    assertTrue(bundle.manifest().metrics().keySet().stream().anyMatch(k -> k.startsWith("evaluation.")),
+        "evaluation metrics in the manifest: " + bundle.manifest().metrics().keySet());
+    EvaluateModelsJob.PublishedMetrics published = Reports.read(spark, EvaluateModelsJob.publishedPath(
+        cfg.storage()), EvaluateModelsJob.PublishedMetrics.class);
+    assertEquals(day.toString(), published.runDate(), "the published run is the next gate's reference");
+    assertTrue(published.metrics().containsKey(cfg.training().gateMetric()), published.metrics().toString());
   }
 }

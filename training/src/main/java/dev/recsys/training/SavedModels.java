@@ -1,0 +1,86 @@
+package dev.recsys.training;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Trained DJL models kept after the training run, so a later application (the export job's ONNX-vs-DJL parity
+ * check) can run them again: per model a JSON file with its architecture and a parameter file in the checkpoint
+ * format, {@code two_tower.json} + {@code two_tower.params} and {@code dlrm.json} + {@code dlrm.params}. Each file
+ * is written to a temporary name and moved into place.
+ */
+public final class SavedModels {
+
+  public static final String TWO_TOWER = "two_tower";
+  public static final String DLRM = "dlrm";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SavedModels() {}
+
+  /** Returns the names of the files {@link #save} writes for both models, relative to their folder. */
+  public static List<String> files() {
+    return List.of(TWO_TOWER + ".json", TWO_TOWER + ".params", DLRM + ".json", DLRM + ".params");
+  }
+
+  /** Returns whether {@code dir} holds both saved models. */
+  public static boolean exist(Path dir) {
+    return files().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+  }
+
+  /** Saves {@code model} into {@code dir} as {@code two_tower.json} and {@code two_tower.params}. */
+  public static void save(TwoTowerModel model, Path dir) throws IOException {
+    save(TWO_TOWER, model.config(), model.djlModel(), dir);
+  }
+
+  /** Saves {@code model} into {@code dir} as {@code dlrm.json} and {@code dlrm.params}. */
+  public static void save(DlrmModel model, Path dir) throws IOException {
+    save(DLRM, model.config(), model.djlModel(), dir);
+  }
+
+  /** Returns the two-tower model saved in {@code dir}; the caller closes it. */
+  public static TwoTowerModel loadTwoTower(Path dir) throws IOException {
+    TwoTowerConfig config = JSON.readValue(dir.resolve(TWO_TOWER + ".json").toFile(), TwoTowerConfig.class);
+    TwoTowerModel model = new TwoTowerModel(config);
+    load(model.djlModel(), TwoTowerBlock.inputShapes(config), dir.resolve(TWO_TOWER + ".params"));
+    return model;
+  }
+
+  /** Returns the DLRM saved in {@code dir}; the caller closes it. */
+  public static DlrmModel loadDlrm(Path dir) throws IOException {
+    DlrmConfig config = JSON.readValue(dir.resolve(DLRM + ".json").toFile(), DlrmConfig.class);
+    DlrmModel model = new DlrmModel(config);
+    load(model.djlModel(), DlrmBlock.inputShapes(config), dir.resolve(DLRM + ".params"));
+    return model;
+  }
+
+  private static void save(String name, Object config, Model model, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path params = dir.resolve(name + ".params");
+    Path paramsTmp = dir.resolve(name + ".params.tmp");
+    Checkpoints.writeParameters(model.getBlock(), paramsTmp);
+    Files.move(paramsTmp, params, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Path json = dir.resolve(name + ".json");
+    Path jsonTmp = dir.resolve(name + ".json.tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(jsonTmp.toFile(), config);
+    Files.move(jsonTmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Initialises the block to the saved shapes and copies the saved values in; closes the model on failure. */
+  private static void load(Model model, Shape[] inputShapes, Path params) throws IOException {
+    try {
+      model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes);
+      Checkpoints.readParameters(model.getBlock(), params);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+}
