@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.when;
 
@@ -24,6 +23,7 @@ import dev.recsys.features.spec.Normalizer;
 import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
 import dev.recsys.pipelines.spark.Jobs;
+import dev.recsys.pipelines.spark.Numbering;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.SparkSchemas;
@@ -52,7 +52,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.expressions.Window;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,8 +167,7 @@ public final class BuildFeaturesJob {
 
   /** Ids seen in train, ordered, numbered from 2 (0 is padding, 1 unknown). */
   static Dataset<Row> idVocabulary(Dataset<Row> train, String id, String idx) {
-    return train.select(id).distinct()
-        .withColumn(idx, row_number().over(Window.orderBy(id)).plus(1));
+    return Numbering.inOrder(train.select(id).distinct(), id, idx, 2);
   }
 
   static FeatureArtifacts fitVocabularies(Dataset<Row> train, Dataset<Row> catalog, FeaturesConfig f,

@@ -3,12 +3,12 @@ package dev.recsys.pipelines.features;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Tokens;
 import dev.recsys.features.spec.Vocabulary;
+import dev.recsys.pipelines.spark.Numbering;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -16,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -69,9 +68,9 @@ public final class ItemInfo {
       return out.iterator();
     };
     Dataset<Row> base = catalog.mapPartitions(info, Encoders.row(SCHEMA));
-    return base.join(itemVocab, Schemas.ITEM_ID, "left")
-        .withColumn(FeatureTables.ITEM_IDX, coalesce(col(FeatureTables.ITEM_IDX), lit(Vocabulary.OOV)))
-        .withColumn(FeatureTables.ITEM_ROW, row_number().over(Window.orderBy(Schemas.ITEM_ID)).minus(1));
+    return Numbering.inOrder(base.join(itemVocab, Schemas.ITEM_ID, "left")
+        .withColumn(FeatureTables.ITEM_IDX, coalesce(col(FeatureTables.ITEM_IDX), lit(Vocabulary.OOV))),
+        Schemas.ITEM_ID, FeatureTables.ITEM_ROW, 0);
   }
 
   /** Token frequencies over the catalog: the input for fitting the token vocabulary. */
