@@ -7,9 +7,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import ai.onnxruntime.OrtException;
 import dev.recsys.export.onnx.OnnxScorer;
-import dev.recsys.export.onnx.TensorInput;
 import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.export.onnx.TreeEnsembleGraph;
 import dev.recsys.export.onnx.TreeFeatures;
@@ -320,19 +318,9 @@ public final class XgbRanker {
 
   /** Returns the {@code rank_score} of the ONNX graph on {@code inputs}. */
   static float[] score(byte[] onnx, List<ModelInputs.Ranking> inputs) throws IOException {
-    int b = inputs.size();
-    int dd = inputs.get(0).dense().length;
-    int ds = inputs.get(0).sparse().length;
-    float[] dense = new float[b * dd];
-    long[] sparse = new long[b * ds];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(inputs.get(i).dense(), 0, dense, i * dd, dd);
-      System.arraycopy(inputs.get(i).sparse(), 0, sparse, i * ds, ds);
-    }
     try (OnnxScorer scorer = OnnxScorer.open(onnx, 1)) {
-      return scorer.run(List.of(TensorInput.floats(TensorNames.DENSE, dense, b, dd),
-          TensorInput.longs(TensorNames.SPARSE, sparse, b, ds))).get(TensorNames.RANK_SCORE);
-    } catch (OrtException e) {
+      return dev.recsys.pipelines.export.OnnxModels.rank(scorer, inputs).get(TensorNames.RANK_SCORE);
+    } catch (Exception e) {
       throw new IOException("cannot score " + ONNX_FILE + ": " + e.getMessage(), e);
     }
   }
