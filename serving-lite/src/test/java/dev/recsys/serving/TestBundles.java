@@ -49,6 +49,11 @@ final class TestBundles {
     return publishCopy(root, source, Map.of(BundleLayout.RANKER, source.file(rankerSource)));
   }
 
+  /** Publishes a copy of bundle {@code from} whose {@code ranker.onnx} is {@code ranker}; returns its version. */
+  static String publishWithRankerFile(Path root, String from, Path ranker) throws IOException {
+    return publishCopy(root, Bundles.open(root, from, Verification.SIZES_ONLY), Map.of(BundleLayout.RANKER, ranker));
+  }
+
   /**
    * Publishes a copy of bundle {@code from} in which user {@code userId} has a {@code user_idx} beyond the user
    * tower's embedding table, so that scoring this user fails inside ONNX Runtime; returns its version.

@@ -15,11 +15,17 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
 
-/** Builds one ONNX graph (default domain, opset {@value #OPSET}) node by node, naming intermediate values. */
+/**
+ * Builds one ONNX graph (default domain, opset {@value #OPSET}; {@code ai.onnx.ml} version {@value #ML_OPSET} when
+ * a graph uses it) node by node, naming intermediate values.
+ */
 final class GraphBuilder {
 
   /** The operator set every recsys graph is written for. */
   static final int OPSET = 17;
+  /** The {@code ai.onnx.ml} operator set tree ensembles are written for (TreeEnsembleRegressor v3). */
+  static final int ML_OPSET = 3;
+  static final String ML_DOMAIN = "ai.onnx.ml";
   /** IR version 8 is the one that goes with opset 17. */
   private static final long IR_VERSION = 8;
   /** Symbolic name of the dynamic batch dimension. */
@@ -27,6 +33,7 @@ final class GraphBuilder {
 
   private final GraphProto.Builder graph;
   private int counter;
+  private boolean usesMl;
 
   GraphBuilder(String name) {
     graph = GraphProto.newBuilder().setName(name);
@@ -88,15 +95,28 @@ final class GraphBuilder {
         .addAllAttribute(List.of(attributes)));
   }
 
+  /** Adds an {@code ai.onnx.ml} node whose output is named {@code output}. */
+  void mlOpTo(String output, String opType, List<String> inputs, List<AttributeProto> attributes) {
+    usesMl = true;
+    graph.addNode(NodeProto.newBuilder()
+        .setName(output + "_node")
+        .setOpType(opType)
+        .setDomain(ML_DOMAIN)
+        .addAllInput(inputs)
+        .addOutput(output)
+        .addAllAttribute(attributes));
+  }
+
   /** Returns the serialised model. */
   byte[] toModelBytes() {
-    return ModelProto.newBuilder()
+    ModelProto.Builder model = ModelProto.newBuilder()
         .setIrVersion(IR_VERSION)
         .setProducerName("recsys")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(graph)
-        .build()
-        .toByteArray();
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+    if (usesMl) {
+      model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(ML_DOMAIN).setVersion(ML_OPSET));
+    }
+    return model.setGraph(graph).build().toByteArray();
   }
 
   static AttributeProto intAttr(String name, long value) {
@@ -111,6 +131,33 @@ final class GraphBuilder {
     return b.build();
   }
 
+  static AttributeProto floatAttr(String name, float value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+  }
+
+  static AttributeProto floatsAttr(String name, float... values) {
+    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.FLOATS);
+    for (float v : values) {
+      b.addFloats(v);
+    }
+    return b.build();
+  }
+
+  static AttributeProto stringAttr(String name, String value) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value)).build();
+  }
+
+  static AttributeProto stringsAttr(String name, List<String> values) {
+    AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.STRINGS);
+    for (String v : values) {
+      b.addStrings(ByteString.copyFromUtf8(v));
+    }
+    return b.build();
+  }
+
   private String addInitializer(String name, TensorProto.DataType type, ByteBuffer littleEndian, long... dims) {
     TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
     for (long d : dims) {
@@ -120,7 +167,7 @@ final class GraphBuilder {
     return name;
   }
 
-  private String fresh(String prefix) {
+  String fresh(String prefix) {
     return prefix + "_" + counter++;
   }
 

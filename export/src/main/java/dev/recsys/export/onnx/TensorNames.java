@@ -34,5 +34,8 @@ public final class TensorNames {
   /** Purchase probability, float32 [B]; only in models with the purchase head. */
   public static final String PURCHASE_PROB = "purchase_prob";
 
+  /** Ranking score of a ranking-objective model (tree ensemble margin), float32 [B]; higher ranks first. */
+  public static final String RANK_SCORE = "rank_score";
+
   private TensorNames() {}
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param gateMetric metric the quality gate compares, e.g. {@code ndcg_at_10}
  * @param gateMargin absolute margin, in the metric's units, by which a candidate must beat the published model
  *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
+ * @param ranker the ranker that is gated and exported: the DLRM or the XGBoost ranker (both are trained)
+ * @param xgboost settings of the XGBoost ranker
  */
 public record TrainingConfig(
     int seed,
@@ -32,7 +34,23 @@ public record TrainingConfig(
     double temperature,
     double idDropout,
     String gateMetric,
-    double gateMargin) implements Serializable {
+    double gateMargin,
+    Ranker ranker,
+    XgboostConfig xgboost) implements Serializable {
+
+  /** Which trained ranker re-orders the retrieved candidates in the gate and in the exported bundle. */
+  public enum Ranker {
+    DLRM,
+    XGBOOST
+  }
+
+  /** The settings without the ranker keys: the DLRM ranks, the XGBoost ranker has the base.yaml defaults. */
+  public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
+      List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
+      double gateMargin) {
+    this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
+        idDropout, gateMetric, gateMargin, Ranker.DLRM, XgboostConfig.DEFAULTS);
+  }
 
   public TrainingConfig {
     Check.positive("training.epochs", epochs);
@@ -49,11 +67,19 @@ public record TrainingConfig(
     if (!(gateMargin >= 0 && Double.isFinite(gateMargin))) {
       throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
     }
+    java.util.Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
+    java.util.Objects.requireNonNull(xgboost, "training.xgboost");
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, gateMetric, gateMargin);
+        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost);
+  }
+
+  /** Returns a copy with other XGBoost settings. */
+  public TrainingConfig withXgboost(XgboostConfig xgboost) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
+        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost);
   }
 }

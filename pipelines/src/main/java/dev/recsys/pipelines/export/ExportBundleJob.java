@@ -17,9 +17,11 @@ import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.onnx.OnnxScorer;
 import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.export.onnx.TensorSpec;
+import dev.recsys.export.onnx.XgbTrees;
 import dev.recsys.features.config.ExportConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.snapshot.ColumnSpec;
 import dev.recsys.features.snapshot.Snapshot;
@@ -39,6 +41,7 @@ import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.train.EvaluateModelsJob;
 import dev.recsys.pipelines.train.TrainModelsJob;
+import dev.recsys.pipelines.train.XgbRanker;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import dev.recsys.training.eval.EvaluationReport;
 import java.io.IOException;
@@ -196,7 +199,13 @@ public final class ExportBundleJob {
     }
     byte[] userTowerBytes = readModel(modelsDir, BundleLayout.USER_TOWER);
     byte[] itemTowerBytes = readModel(modelsDir, BundleLayout.ITEM_TOWER);
-    byte[] rankerBytes = readModel(modelsDir, BundleLayout.RANKER);
+    // training.ranker: xgboost puts the XGBoost graph (same inputs, click_prob output) in the bundle's ranker slot.
+    boolean xgb = cfg.training().ranker() == TrainingConfig.Ranker.XGBOOST;
+    byte[] rankerBytes = readModel(modelsDir, xgb ? XgbRanker.ONNX_FILE : BundleLayout.RANKER);
+    if (xgb && reference.isPresent()) {
+      XgbTrees trees = XgbTrees.parse(Files.readAllBytes(modelsDir.resolve(XgbRanker.MODEL_FILE)));
+      reference = Optional.of(new XgbReference(reference.get(), trees, XgbRanker.features(artifacts)));
+    }
 
     try (OnnxScorer userTower = OnnxScorer.open(userTowerBytes, 1);
         OnnxScorer itemTower = OnnxScorer.open(itemTowerBytes, 1);
@@ -225,7 +234,7 @@ public final class ExportBundleJob {
       checkVectors("user_tower", users, items.dim());
       List<ModelInputs.Ranking> rankingInputs = sampleRanking(spark, storage, artifacts);
       Map<String, float[]> scores = OnnxModels.rank(ranker, rankingInputs);
-      checkProbabilities(scores, rankingInputs.size());
+      checkProbabilities(Map.of(TensorNames.CLICK_PROB, scores.get(TensorNames.CLICK_PROB)), rankingInputs.size());
       Map<String, Object> parity = new LinkedHashMap<>();
       if (reference.isPresent()) {
         List<ModelInputs.ItemTower> itemInputs = sampleItems(itemRows, artifacts, asOf, PARITY_ITEMS);
@@ -265,6 +274,7 @@ public final class ExportBundleJob {
         sourceRun.put("models_dir", modelsDir.toAbsolutePath().toString());
         sourceRun.put("feature_dir", featureDir.toString());
         sourceRun.put("parity", parity);
+        sourceRun.put("ranker", xgb ? "xgboost (" + XgbRanker.ONNX_FILE + ")" : "dlrm (" + BundleLayout.RANKER + ")");
         Map<String, String> featureSets = new TreeMap<>();
         featureSets.put(FeatureSets.RETRIEVAL_V1.name(), Integer.toString(FeatureSets.RETRIEVAL_V1.version()));
         featureSets.put(FeatureSets.RANKING_V1.name(), Integer.toString(FeatureSets.RANKING_V1.version()));

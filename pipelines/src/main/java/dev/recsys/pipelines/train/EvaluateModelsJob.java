@@ -87,7 +87,9 @@ public final class EvaluateModelsJob {
   public static final String ALS = "als";
   public static final String TWO_TOWER = "two_tower";
   public static final String TWO_TOWER_DLRM = "two_tower_dlrm";
-  /** The model the gate decides on. */
+  /** Two-tower retrieval re-ranked by the XGBoost ranker. */
+  public static final String TWO_TOWER_XGB = "two_tower_xgb";
+  /** The model the gate decides on with the default {@code training.ranker: dlrm}; see {@link #candidate}. */
   public static final String CANDIDATE = TWO_TOWER_DLRM;
   public static final List<String> BASELINES = List.of(POPULARITY, POPULARITY_RECENT, ALS);
 
@@ -116,6 +118,11 @@ public final class EvaluateModelsJob {
       String decisionPath) {}
 
   private EvaluateModelsJob() {}
+
+  /** Returns the model the gate decides on: two-tower retrieval with the configured {@code training.ranker}. */
+  public static String candidate(TrainingConfig t) {
+    return t.ranker() == TrainingConfig.Ranker.XGBOOST ? TWO_TOWER_XGB : TWO_TOWER_DLRM;
+  }
 
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
@@ -152,29 +159,47 @@ public final class EvaluateModelsJob {
     ItemCatalog catalog = new ItemCatalog(w.items.size(), w.trainCounts);
     Map<String, List<UserRanking>> rankings;
     float[] impressionProbabilities;
+    float[] impressionXgb = null;
     try (OnnxModels models = OnnxModels.open(modelDir)) {
       rankings = rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a);
       impressionProbabilities = models.clickProbabilities(w.impressions);
+      if (models.hasXgbRanker()) {
+        impressionXgb = models.xgbProbabilities(w.impressions);
+      }
     } catch (OrtException e) {
       throw new IllegalStateException("cannot score the models in " + modelDir + ": " + e.getMessage(), e);
     }
     rankings.forEach((model, users) -> builder.model(model, UserMetrics.evaluate(users, CUTOFFS, LIST_SIZE,
         catalog)));
+    String candidate = candidate(cfg.training());
+    if (!rankings.containsKey(candidate)) {
+      throw new IllegalStateException("training.ranker selects " + candidate + " but " + modelDir + " has no "
+          + XgbRanker.ONNX_FILE);
+    }
     if (impressionProbabilities.length > 0) {
-      builder.ranker(CANDIDATE, "click", impressionProbabilities, w.impressionClicks);
+      builder.ranker(TWO_TOWER_DLRM, "click", impressionProbabilities, w.impressionClicks);
+      if (impressionXgb != null) {
+        // AUC is what a ranking objective is judged by here; its log-loss is of sigmoid(score), not calibrated.
+        builder.ranker(TWO_TOWER_XGB, "click", impressionXgb, w.impressionClicks);
+      }
     }
     for (String baseline : BASELINES) {
-      builder.compare(CANDIDATE, baseline, COMPARED);
+      builder.compare(candidate, baseline, COMPARED);
     }
     builder.compare(TWO_TOWER, POPULARITY, COMPARED);
-    builder.compare(CANDIDATE, TWO_TOWER, COMPARED);
+    builder.compare(candidate, TWO_TOWER, COMPARED);
+    if (rankings.containsKey(TWO_TOWER_XGB)) {
+      String other = candidate.equals(TWO_TOWER_XGB) ? TWO_TOWER_DLRM : TWO_TOWER_XGB;
+      builder.compare(other, TWO_TOWER, COMPARED);
+      builder.compare(TWO_TOWER_XGB, TWO_TOWER_DLRM, COMPARED);
+    }
     builder.slice(COLD_USERS, w.coldUsers);
     builder.slice(COLD_ITEMS, w.usersWithColdItems);
     String trainingReport = TrainModelsJob.modelDir(storage, runDate) + "/" + TrainModelsJob.REPORT_FILE;
     if (Tables.pathExists(spark, trainingReport)) {
       TrainModelsJob.Result training = Reports.read(spark, trainingReport, TrainModelsJob.Result.class);
       builder.lossCurve(TWO_TOWER, training.twoTower().epochLosses());
-      builder.lossCurve(CANDIDATE, training.ranker().epochLosses());
+      builder.lossCurve(TWO_TOWER_DLRM, training.ranker().epochLosses());
     }
     EvaluationReport report = builder.build();
 
@@ -195,8 +220,9 @@ public final class EvaluateModelsJob {
    */
   static Decision decide(SparkSession spark, StorageConfig storage, LocalDate runDate, EvaluationReport report,
       TrainingConfig t) {
+    String candidate = candidate(t);
     String metric = t.gateMetric();
-    double value = report.metric(CANDIDATE, metric).value();
+    double value = report.metric(candidate, metric).value();
     String published = publishedPath(storage);
     GateDecision d;
     if (Tables.pathExists(spark, published)) {
@@ -208,20 +234,25 @@ public final class EvaluateModelsJob {
       boolean lower = MetricNames.lowerIsBetter(metric);
       boolean beats = lower ? value < reference - t.gateMargin() : value > reference + t.gateMargin();
       d = new GateDecision(beats, String.format(Locale.ROOT, "candidate %s %s %.5f %s published %s of %s %.5f %s "
-              + "margin %.5f", CANDIDATE, metric, value, beats ? "beats" : "does not beat", p.model(), p.runDate(),
+              + "margin %.5f", candidate, metric, value, beats ? "beats" : "does not beat", p.model(), p.runDate(),
           reference, lower ? "-" : "+", t.gateMargin()));
     } else {
       d = new QualityGate(new QualityGateConfig(metric, t.gateMargin(), true))
-          .againstBaselines(report, CANDIDATE, BASELINES);
+          .againstBaselines(report, candidate, BASELINES);
     }
-    return new Decision(runDate.toString(), CANDIDATE, metric, value, d.publishable(), d.reason());
+    return new Decision(runDate.toString(), candidate, metric, value, d.publishable(), d.reason());
   }
 
   /** Returns the published-model record of this run's candidate, for the publish step to write. */
   public static PublishedMetrics published(EvaluationReport report, LocalDate runDate) {
+    return published(report, runDate, CANDIDATE);
+  }
+
+  /** Returns the published-model record of {@code model} (the run's {@link #candidate}). */
+  public static PublishedMetrics published(EvaluationReport report, LocalDate runDate, String model) {
     Map<String, Double> metrics = new LinkedHashMap<>();
-    report.models().get(CANDIDATE).forEach((name, v) -> metrics.put(name, v.value()));
-    return new PublishedMetrics(runDate.toString(), CANDIDATE, metrics);
+    report.models().get(model).forEach((name, v) -> metrics.put(name, v.value()));
+    return new PublishedMetrics(runDate.toString(), model, metrics);
   }
 
   /** Returns every model's per-user rankings of the test users. */
@@ -244,6 +275,9 @@ public final class EvaluateModelsJob {
     for (String m : List.of(POPULARITY, POPULARITY_RECENT, ALS, TWO_TOWER, TWO_TOWER_DLRM)) {
       out.put(m, new ArrayList<>());
     }
+    if (models.hasXgbRanker()) {
+      out.put(TWO_TOWER_XGB, new ArrayList<>());
+    }
     for (int i = 0; i < w.users.size(); i++) {
       TestUser u = w.users.get(i);
       long id = i;
@@ -263,6 +297,10 @@ public final class EvaluateModelsJob {
       }
       float[] p = candidates.isEmpty() ? new float[0] : models.clickProbabilities(candidates);
       out.get(TWO_TOWER_DLRM).add(new UserRanking(id, TopK.reorder(retrieved, p), u.relevant()));
+      if (models.hasXgbRanker()) {
+        float[] x = candidates.isEmpty() ? new float[0] : models.xgbProbabilities(candidates);
+        out.get(TWO_TOWER_XGB).add(new UserRanking(id, TopK.reorder(retrieved, x), u.relevant()));
+      }
     }
     return out;
   }

@@ -20,19 +20,31 @@ final class OnnxModels implements AutoCloseable {
   private final OnnxScorer userTower;
   private final OnnxScorer itemTower;
   private final OnnxScorer ranker;
+  /** The XGBoost ranker, or null when the model folder has none. */
+  private final OnnxScorer xgbRanker;
 
-  private OnnxModels(OnnxScorer userTower, OnnxScorer itemTower, OnnxScorer ranker) {
+  private OnnxModels(OnnxScorer userTower, OnnxScorer itemTower, OnnxScorer ranker, OnnxScorer xgbRanker) {
     this.userTower = userTower;
     this.itemTower = itemTower;
     this.ranker = ranker;
+    this.xgbRanker = xgbRanker;
   }
 
-  /** Opens {@code user_tower.onnx}, {@code item_tower.onnx} and {@code ranker.onnx} of a model folder. */
+  /**
+   * Opens {@code user_tower.onnx}, {@code item_tower.onnx}, {@code ranker.onnx} and, when there is one,
+   * {@code ranker_xgb.onnx} of a model folder.
+   */
   static OnnxModels open(Path dir) throws OrtException {
     OnnxScorer user = OnnxScorer.open(dir.resolve(TrainModelsJob.USER_TOWER_FILE), 1);
     OnnxScorer item = OnnxScorer.open(dir.resolve(TrainModelsJob.ITEM_TOWER_FILE), 1);
     OnnxScorer rank = OnnxScorer.open(dir.resolve(TrainModelsJob.RANKER_FILE), 1);
-    return new OnnxModels(user, item, rank);
+    Path xgb = dir.resolve(XgbRanker.ONNX_FILE);
+    return new OnnxModels(user, item, rank, java.nio.file.Files.exists(xgb) ? OnnxScorer.open(xgb, 1) : null);
+  }
+
+  /** Returns whether the folder had an XGBoost ranker. */
+  boolean hasXgbRanker() {
+    return xgbRanker != null;
   }
 
   /** Returns the user vectors of {@code users}, row-major [B, D]. */
@@ -88,6 +100,19 @@ final class OnnxModels implements AutoCloseable {
 
   /** Returns the ranker's click probability of each candidate. */
   float[] clickProbabilities(List<ModelInputs.Ranking> candidates) throws OrtException {
+    return clickProbabilities(ranker, candidates);
+  }
+
+  /** Returns the XGBoost ranker's {@code click_prob} (sigmoid of its ranking score) of each candidate. */
+  float[] xgbProbabilities(List<ModelInputs.Ranking> candidates) throws OrtException {
+    if (xgbRanker == null) {
+      throw new IllegalStateException("the model folder has no " + XgbRanker.ONNX_FILE);
+    }
+    return clickProbabilities(xgbRanker, candidates);
+  }
+
+  private static float[] clickProbabilities(OnnxScorer ranker, List<ModelInputs.Ranking> candidates)
+      throws OrtException {
     float[] out = new float[candidates.size()];
     for (int start = 0; start < candidates.size(); start += CHUNK) {
       List<ModelInputs.Ranking> chunk = candidates.subList(start, Math.min(candidates.size(), start + CHUNK));
@@ -121,5 +146,8 @@ final class OnnxModels implements AutoCloseable {
     userTower.close();
     itemTower.close();
     ranker.close();
+    if (xgbRanker != null) {
+      xgbRanker.close();
+    }
   }
 }

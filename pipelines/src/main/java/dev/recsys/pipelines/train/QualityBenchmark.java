@@ -2,6 +2,7 @@ package dev.recsys.pipelines.train;
 
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
+import dev.recsys.pipelines.bench.BenchmarkResults;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.ingest.ImportMovieLensJob;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
@@ -9,7 +10,13 @@ import dev.recsys.pipelines.spark.Jobs;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
+import dev.recsys.training.eval.EvaluationReport;
+import dev.recsys.training.eval.MetricValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -22,21 +29,65 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class QualityBenchmark {
 
-  static final String USAGE = "QualityBenchmark --conf <overlays> --movielens <dir> --run-date <yyyy-mm-dd>";
+  static final String USAGE = "QualityBenchmark --conf <overlays> --movielens <dir> --run-date <yyyy-mm-dd>"
+      + " [--results benchmarks/results.json]";
   static final int BATCH = 1024;
 
   private QualityBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Jobs.main(USAGE, args, Set.of("conf", "movielens", "run-date"), Set.of(), a -> {
+    Jobs.main(USAGE, args, Set.of("conf", "movielens", "run-date", "results"), Set.of(), a -> {
       RecsysConfig loaded = a.config();
       RecsysConfig cfg = loaded
           .withStorage(new StorageConfig(loaded.storage().root() + "/quality-benchmark"))
           .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH));
+      String load = loadAverage();
       try (SparkSession spark = Sessions.open("recsys-quality-benchmark", cfg.spark())) {
-        run(spark, cfg, a.required("movielens"), a.runDate());
+        EvaluateModelsJob.Result eval = run(spark, cfg, a.required("movielens"), a.runDate());
+        record(Path.of(a.get("results").orElse("benchmarks/results.json")), eval.report(),
+            a.required("movielens"), String.format(Locale.ROOT, "./recsys bench-quality (%s, %d cores, %d epochs, "
+                + "load average at start %s)", spark.sparkContext().master(),
+                Runtime.getRuntime().availableProcessors(), cfg.training().epochs(), load));
       }
     });
+  }
+
+  /**
+   * Records NDCG@10 and Recall@50 of every model in {@code report}, with their 95% interval, as
+   * {@code quality.<data set>.<model>.<metric>[_ci_low|_ci_high]}; the data set is the source folder's name
+   * without punctuation ({@code ml-100k} -> {@code ml100k}).
+   */
+  static void record(Path results, EvaluationReport report, String source, String how) {
+    String dataSet = Path.of(source).getFileName().toString().replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    report.models().forEach((model, metrics) -> {
+      for (String metric : EvaluateModelsJob.COMPARED) {
+        MetricValue v = metrics.get(metric);
+        if (v == null) {
+          continue;
+        }
+        String key = "quality." + dataSet + "." + model + "." + metric;
+        BenchmarkResults.record(results, key, round(v.value()), "", how, today);
+        if (v.hasInterval()) {
+          BenchmarkResults.record(results, key + "_ci_low", round(v.ciLow()), "", how, today);
+          BenchmarkResults.record(results, key + "_ci_high", round(v.ciHigh()), "", how, today);
+        }
+      }
+    });
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1e4) / 1e4;
+  }
+
+  /** Returns the 1, 5 and 15 minute load averages ({@code /proc/loadavg}), or "unknown". */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   /** Runs every step on {@code source} and prints the figures; returns the evaluation. */

@@ -157,11 +157,14 @@ public final class TrainModelsJob {
           dlrmConfig.toString());
     }
 
+    XgbRanker.Run xgb = XgbRanker.train(spark, ranking, artifacts, hasViews, t.xgboost(), t.seed(), local);
+
     Result result = new Result(runDate.toString(), dir, hasViews ? "views" : "ratings", twoTower, ranker, t,
         maxBatches);
     Reports.write(spark, local.resolve(REPORT_FILE).toString(), result);
     if (!isLocal(dir)) {
-      for (String file : List.of(USER_TOWER_FILE, ITEM_TOWER_FILE, RANKER_FILE, REPORT_FILE)) {
+      for (String file : List.of(USER_TOWER_FILE, ITEM_TOWER_FILE, RANKER_FILE, REPORT_FILE, XgbRanker.ONNX_FILE,
+          XgbRanker.MODEL_FILE, XgbRanker.REPORT_FILE)) {
         SnapshotExport.publish(spark, local.resolve(file), dir + "/" + file);
       }
       for (String file : SavedModels.files()) {
@@ -175,6 +178,8 @@ public final class TrainModelsJob {
             + "examples, loss %s, %,.0f samples/s; ALS; models in %s%n",
         runDate, positiveRows, twoTower.epochLosses(), twoTower.samplesPerSecond(), result.rankingLabels(),
         rankingRows, ranker.epochLosses(), ranker.samplesPerSecond(), dir);
+    System.out.printf(Locale.ROOT, "XGBoost ranker: %,d rows in %,d groups, %d rounds in %.1f s, train %s %.4f%n",
+        xgb.rows(), xgb.groups(), xgb.rounds(), xgb.seconds(), XgbRanker.EVAL_METRIC, xgb.lastNdcg());
     return result;
   }
 

@@ -1,5 +1,7 @@
 package dev.recsys.pipelines.export;
 
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +22,8 @@ import dev.recsys.features.config.ExportConfig;
 import dev.recsys.features.config.GeneratorConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.features.config.XgboostConfig;
 import dev.recsys.features.snapshot.Snapshot;
 import dev.recsys.features.snapshot.VectorColumn;
 import dev.recsys.features.spec.FeatureArtifacts;
@@ -36,6 +40,8 @@ import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.train.EvaluateModelsJob;
 import dev.recsys.pipelines.train.TrainModelsJob;
+import dev.recsys.pipelines.train.TrainingRows;
+import dev.recsys.pipelines.train.XgbRanker;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import dev.recsys.training.DlrmConfig;
 import dev.recsys.training.DlrmModel;
@@ -55,6 +61,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -195,6 +203,40 @@ class ExportBundleJobTest extends SparkTestBase {
     JsonNode popularity = JSON.readTree(bundle.file(BundleLayout.POPULARITY).toFile());
     assertTrue(popularity.get("global").size() > 0 && popularity.get("global").size() <= 50, popularity.toString());
     assertTrue(popularity.get("by_placement").size() > 0 && popularity.get("by_device").size() > 0);
+  }
+
+  @Test
+  void trainingRankerXgboostPublishesTheXgboostGraphCheckedAgainstItsTrees() throws Exception {
+    Path xgbModels = tmp.resolve("xgb-models");
+    Files.createDirectories(xgbModels);
+    for (String file : List.of(BundleLayout.USER_TOWER, BundleLayout.ITEM_TOWER, BundleLayout.RANKER)) {
+      Files.copy(models.resolve(file), xgbModels.resolve(file));
+    }
+    Dataset<Row> train = Tables.read(spark, pipeline.storage().table(BuildFeaturesJob.EXAMPLES))
+        .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN));
+    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(pipeline.storage(),
+        DAY));
+    XgboostConfig small = new XgboostConfig(XgboostConfig.Device.CPU, 1, 10, 3, 0.3);
+    XgbRanker.train(spark, TrainingRows.rankingExamples(train, true), a, true, small, 7, xgbModels);
+    RecsysConfig cfg = exportConfig(0.5);
+    cfg = cfg.withTraining(new TrainingConfig(cfg.training().seed(), cfg.training().epochs(),
+        cfg.training().batchSize(), cfg.training().learningRate(), cfg.training().logEvery(),
+        cfg.training().embeddingDim(), cfg.training().hiddenSizes(), cfg.training().outputDim(),
+        cfg.training().temperature(), cfg.training().idDropout(), cfg.training().gateMetric(),
+        cfg.training().gateMargin(), TrainingConfig.Ranker.XGBOOST, small));
+
+    ExportBundleJob.run(spark, cfg, DAY, xgbModels, Optional.of(new DjlReference(twoTower, ranker)));
+
+    Bundle bundle = Bundles.openCurrent(Path.of(cfg.export().bundlesRoot()), Verification.CHECKSUMS);
+    assertArrayEquals(Files.readAllBytes(xgbModels.resolve(XgbRanker.ONNX_FILE)),
+        Files.readAllBytes(bundle.file(BundleLayout.RANKER)), "the bundle's ranker is the XGBoost graph");
+    assertTrue(String.valueOf(bundle.manifest().sourceRun().get("ranker")).startsWith("xgboost"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parity = (Map<String, Object>) bundle.manifest().sourceRun().get("parity");
+    assertEquals("djl towers, xgboost trees", parity.get("reference"), parity.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> diffs = (Map<String, Object>) parity.get("max_abs_diff");
+    assertTrue(((Number) diffs.get("ranker")).doubleValue() <= 1e-5, diffs.toString());
   }
 
   @Test

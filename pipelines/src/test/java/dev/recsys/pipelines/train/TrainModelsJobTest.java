@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recsys.export.onnx.OnnxScorer;
+import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.pipelines.spark.Reports;
@@ -68,6 +69,12 @@ class TrainModelsJobTest extends SparkTestBase {
         TrainModelsJob.Result.class);
     assertEquals(r.twoTower().epochLosses(), written.twoTower().epochLosses());
     assertTrue(Files.isDirectory(dir.resolve(TrainModelsJob.ALS_DIR)));
+    XgbRanker.Run xgb = Reports.read(spark, dir.resolve(XgbRanker.REPORT_FILE).toString(), XgbRanker.Run.class);
+    assertTrue(xgb.groups() > 1 && xgb.rows() >= xgb.groups(), xgb.toString());
+    assertTrue(xgb.parityMaxAbsDiff() <= XgbRanker.PARITY_TOLERANCE && xgb.parityRows() > 0, xgb.toString());
+    try (OnnxScorer scorer = OnnxScorer.open(dir.resolve(XgbRanker.ONNX_FILE), 1)) {
+      assertEquals(List.of(TensorNames.RANK_SCORE, TensorNames.CLICK_PROB), scorer.outputNames());
+    }
 
     TrainModelsJob.Result resumed = TrainModelsJob.run(spark, cfg, DAY, 2);
     assertEquals(0, resumed.twoTower().batchesTrained(), "a rerun resumes from the last checkpoint");
@@ -81,13 +88,19 @@ class TrainModelsJobTest extends SparkTestBase {
 
     EvaluationReport report = EvaluationReport.fromJson(Files.readString(Path.of(r.jsonPath())));
     assertEquals(List.of(EvaluateModelsJob.POPULARITY, EvaluateModelsJob.POPULARITY_RECENT, EvaluateModelsJob.ALS,
-        EvaluateModelsJob.TWO_TOWER, EvaluateModelsJob.TWO_TOWER_DLRM), List.copyOf(report.models().keySet()));
+        EvaluateModelsJob.TWO_TOWER, EvaluateModelsJob.TWO_TOWER_DLRM, EvaluateModelsJob.TWO_TOWER_XGB),
+        List.copyOf(report.models().keySet()));
     int users = report.metric(EvaluateModelsJob.POPULARITY, MetricNames.ndcgAt(10)).n();
     assertTrue(users > 5, "test users evaluated: " + users);
     double r500 = report.metric(EvaluateModelsJob.TWO_TOWER, MetricNames.recallAt(500)).value();
     assertEquals(r500, report.metric(EvaluateModelsJob.TWO_TOWER_DLRM, MetricNames.recallAt(500)).value(), 1e-9,
         "the ranker reorders the two-tower's 500 candidates");
     assertTrue(report.metric(EvaluateModelsJob.TWO_TOWER_DLRM, "click_auc").n() > 0, "ranker scored impressions");
+    assertEquals(r500, report.metric(EvaluateModelsJob.TWO_TOWER_XGB, MetricNames.recallAt(500)).value(), 1e-9,
+        "XGBoost reorders the same 500 candidates");
+    assertTrue(report.metric(EvaluateModelsJob.TWO_TOWER_XGB, "click_auc").n() > 0, "XGBoost scored impressions");
+    assertTrue(report.comparison(MetricNames.ndcgAt(10), EvaluateModelsJob.TWO_TOWER_XGB,
+        EvaluateModelsJob.TWO_TOWER_DLRM).isPresent());
     assertTrue(report.comparison(MetricNames.ndcgAt(10), EvaluateModelsJob.TWO_TOWER_DLRM,
         EvaluateModelsJob.POPULARITY).isPresent());
     assertTrue(Files.readString(Path.of(r.htmlPath())).contains(EvaluateModelsJob.TWO_TOWER_DLRM));
