@@ -171,7 +171,8 @@ public final class Recommender {
   }
 
   private boolean allowed(ServingBundle b, int row, Set<Integer> dropped, RecommendRequest req) {
-    return !dropped.contains(row) && !req.filterCategories().contains(b.items().category(row));
+    return !dropped.contains(row) && (req.filterCategories().isEmpty()
+        || !req.filterCategories().contains(b.category(row)));
   }
 
   private Answer personalized(ServingBundle b, RecommendRequest req, int userRow, List<Event> recent,
@@ -190,22 +191,21 @@ public final class Recommender {
 
     int n = (int) Math.min(cfg.retrievalPool(), b.index().ntotal());
     SearchResult found = b.index().search(userVec, n);
-    List<Integer> rows = new ArrayList<>(n);
-    List<Float> retrievalScores = new ArrayList<>(n);
+    int[] rows = new int[n];
+    float[] scores = new float[n];
+    int m = 0;
     for (int r = 0; r < n; r++) {
       long id = found.id(0, r);
       if (id >= 0 && allowed(b, (int) id, dropped, req)) {
-        rows.add((int) id);
-        retrievalScores.add(found.score(0, r));
+        rows[m] = (int) id;
+        scores[m++] = found.score(0, r);
       }
     }
     t = stage("retrieve", t);
 
-    int m = rows.size();
-    float[] scores = new float[m];
     ItemAggregates[] aggs = new ItemAggregates[m];
     for (int i = 0; i < m; i++) {
-      aggs[i] = items.aggregates(rows.get(i));
+      aggs[i] = items.aggregates(rows[i]);
     }
     String model;
     if (variant.ranker() == ServingConfig.Ranker.DLRM && m > 0) {
@@ -214,7 +214,7 @@ public final class Recommender {
       float[] dense = null;
       long[] sparse = null;
       for (int i = 0; i < m; i++) {
-        ModelInputs.ItemTower it = ModelInputs.itemTower(aggs[i], items.itemIdx(rows.get(i)), req.tsMs(), a);
+        ModelInputs.ItemTower it = ModelInputs.itemTower(aggs[i], items.itemIdx(rows[i]), req.tsMs(), a);
         ModelInputs.Ranking in = ModelInputs.ranking(ut, it, aggs[i], req.tsMs(), req.device(), req.placement(),
             Featurizers.categoryShare(user, aggs[i].category()), a);
         if (dense == null) {
@@ -234,25 +234,23 @@ public final class Recommender {
       t = stage("rank", t);
       model = "dlrm click_prob";
     } else {
-      for (int i = 0; i < m; i++) {
-        scores[i] = retrievalScores.get(i);
-      }
       model = "two-tower similarity";
     }
 
     List<Rules.Scored> candidates = new ArrayList<>(m);
     Map<Integer, Integer> position = new HashMap<>(m * 2);
     for (int i = 0; i < m; i++) {
-      int row = rows.get(i);
+      int row = rows[i];
       position.put(row, i);
-      candidates.add(new Rules.Scored(row, items.snapshot().id(row), items.category(row), aggs[i].createdMs(),
-          scores[i], 1, model));
+      // The id is decoded for the returned items only (below): Rules never reads it.
+      candidates.add(new Rules.Scored(row, null, b.category(row), aggs[i].createdMs(), scores[i], 1, model));
     }
     List<Rules.Scored> chosen = new ArrayList<>(req.k());
-    // Reasons are formatted for the returned items only, not for the whole pool.
+    // Ids and reasons are made for the returned items only, not for the whole pool.
     for (Rules.Scored c : rules.apply(candidates, req.tsMs(), req.k())) {
       int i = position.get(c.row());
-      chosen.add(new Rules.Scored(c.row(), c.itemId(), c.category(), c.createdMs(), c.score(), c.freshness(),
+      chosen.add(new Rules.Scored(c.row(), items.snapshot().id(c.row()), c.category(), c.createdMs(), c.score(),
+          c.freshness(),
           String.format(Locale.ROOT, "personalized: %s %.4f (two-tower retrieval rank %d of %d)", model, scores[i],
               i + 1, m)));
     }
@@ -284,7 +282,7 @@ public final class Recommender {
       int row = items.find(ids.get(i));
       if (row >= 0 && allowed(b, row, dropped, req) && taken.add(row)) {
         // Popularity has no model score: 1 / (position + 1) keeps the list's order.
-        out.add(new Rules.Scored(row, ids.get(i), items.category(row), ItemAggregates.UNKNOWN_CREATED,
+        out.add(new Rules.Scored(row, ids.get(i), b.category(row), ItemAggregates.UNKNOWN_CREATED,
             1.0 / (i + 1), 1, reason));
       }
     }

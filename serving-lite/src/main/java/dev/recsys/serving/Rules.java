@@ -24,7 +24,8 @@ public final class Rules {
 
   /**
    * A ranked candidate: item row and id, its category, creation time, score, the freshness multiplier already in
-   * the score (1 before {@link #apply}) and why it was chosen.
+   * the score (1 before {@link #apply}) and why it was chosen. {@link #apply} never reads the id, so a caller may
+   * leave it null in the candidates and fill it in for the items it returns.
    */
   public record Scored(int row, String itemId, String category, long createdMs, double score, double freshness,
       String reason) {

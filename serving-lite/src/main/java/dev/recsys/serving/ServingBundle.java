@@ -19,7 +19,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -51,6 +53,7 @@ public final class ServingBundle {
   private final OnnxScorer userTower;
   private final OnnxScorer ranker;
   private final Popularity popularity;
+  private final String[] categories;
   private final AtomicInteger refs = new AtomicInteger(1);
 
   private ServingBundle(String version, Instant createdAt, long asOfMs, FeatureArtifacts artifacts,
@@ -68,6 +71,21 @@ public final class ServingBundle {
     this.userTower = userTower;
     this.ranker = ranker;
     this.popularity = popularity;
+    this.categories = categories(items);
+  }
+
+  /**
+   * Returns the category of each item row, decoded once: a request reads the category of every candidate
+   * (filters, the diversity rule), and decoding hundreds of strings from random rows of a large snapshot per
+   * request costs more than the ranking model. One shared instance per distinct category.
+   */
+  private static String[] categories(FeatureSnapshots.Items items) {
+    String[] out = new String[items.snapshot().rows()];
+    Map<String, String> distinct = new HashMap<>();
+    for (int r = 0; r < out.length; r++) {
+      out[r] = distinct.computeIfAbsent(items.category(r), c -> c);
+    }
+    return out;
   }
 
   /**
@@ -223,6 +241,11 @@ public final class ServingBundle {
 
   public FeatureSnapshots.Items items() {
     return items;
+  }
+
+  /** Returns the category of an item row (the item snapshot's {@code category}). */
+  public String category(int row) {
+    return categories[row];
   }
 
   /** Returns the L2-normalised item tower vector of an item row. */

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class ServingMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServingMain.class);
-  private static final String USAGE = "usage: ServingMain --conf <overlays> --bundles <bundles root> [--port <n>]";
+  private static final String USAGE =
+      "usage: ServingMain --conf <overlays> --bundles <bundles root> [--port <n>] [--host <address>]";
 
   private ServingMain() {}
 
@@ -23,12 +24,14 @@ public final class ServingMain {
     String conf = null;
     String bundles = null;
     int port = 8080;
+    String host = null;
     for (int i = 0; i < args.length; i++) {
       String value = i + 1 < args.length ? args[i + 1] : null;
       switch (args[i]) {
         case "--conf" -> conf = value;
         case "--bundles" -> bundles = value;
         case "--port" -> port = value == null ? -1 : Integer.parseInt(value);
+        case "--host" -> host = value;
         default -> {
           System.err.println("unknown argument '" + args[i] + "'\n" + USAGE);
           System.exit(2);
@@ -41,12 +44,20 @@ public final class ServingMain {
       System.exit(2);
     }
     RecsysConfig cfg = ConfigLoader.load(conf);
-    Javalin app = start(Path.of(bundles), cfg, port);
+    Javalin app = start(Path.of(bundles), cfg, host, port);
     Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "serving-shutdown"));
   }
 
   /** Returns the started server: the current bundle loaded, the watcher running, listening on {@code port}. */
   public static Javalin start(Path bundles, RecsysConfig cfg, int port) throws Exception {
+    return start(bundles, cfg, null, port);
+  }
+
+  /**
+   * Returns the started server listening on {@code host} ({@code 127.0.0.1} for loopback only; null for every
+   * interface) and {@code port} (0 for any free one).
+   */
+  public static Javalin start(Path bundles, RecsysConfig cfg, String host, int port) throws Exception {
     String apiKey = System.getenv(cfg.serving().apiKeyEnv());
     if (apiKey == null || apiKey.isEmpty()) {
       LOG.warn("environment variable {} is not set: /feedback and /admin routes will answer 401",
@@ -58,8 +69,12 @@ public final class ServingMain {
     services.bundles().startWatching();
     Javalin app = ServingServer.create(services);
     app.events(e -> e.serverStopped(services::close));
-    app.start(port);
-    LOG.info("serving bundle {} from {} on port {}", version, bundles, app.port());
+    if (host == null) {
+      app.start(port);
+    } else {
+      app.start(host, port);
+    }
+    LOG.info("serving bundle {} from {} on {}:{}", version, bundles, host == null ? "*" : host, app.port());
     return app;
   }
 }

@@ -1,5 +1,6 @@
 package dev.recsys.pipelines.bench;
 
+import dev.recsys.features.bench.BenchmarkResults;
 import dev.recsys.features.config.GeneratorConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;

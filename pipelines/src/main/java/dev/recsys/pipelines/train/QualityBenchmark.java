@@ -1,8 +1,8 @@
 package dev.recsys.pipelines.train;
 
+import dev.recsys.features.bench.BenchmarkResults;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
-import dev.recsys.pipelines.bench.BenchmarkResults;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.ingest.ImportMovieLensJob;
 import dev.recsys.pipelines.ingest.IngestEventsJob;

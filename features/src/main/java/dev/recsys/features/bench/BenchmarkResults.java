@@ -1,4 +1,4 @@
-package dev.recsys.pipelines.bench;
+package dev.recsys.features.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
