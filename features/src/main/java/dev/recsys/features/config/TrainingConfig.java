@@ -1,7 +1,9 @@
 package dev.recsys.features.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How models are trained and when a new one may be published.
@@ -19,6 +21,8 @@ import java.util.List;
  * @param gateMetric metric the quality gate compares, e.g. {@code ndcg_at_10}
  * @param gateMargin absolute margin, in the metric's units, by which a candidate must beat the published model
  *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
+ * @param device where DJL trains the two-tower and the DLRM: {@code cpu}, or {@code gpu} (the first CUDA device;
+ *     training then fails at once, with a message, when DJL's PyTorch build sees no GPU)
  */
 public record TrainingConfig(
     int seed,
@@ -32,8 +36,16 @@ public record TrainingConfig(
     double temperature,
     double idDropout,
     String gateMetric,
-    double gateMargin) implements Serializable {
+    double gateMargin,
+    Device device) implements Serializable {
 
+  /** Where DJL runs training. */
+  public enum Device {
+    CPU,
+    GPU
+  }
+
+  @JsonCreator
   public TrainingConfig {
     Check.positive("training.epochs", epochs);
     Check.positive("training.batch_size", batchSize);
@@ -49,11 +61,20 @@ public record TrainingConfig(
     if (!(gateMargin >= 0 && Double.isFinite(gateMargin))) {
       throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
     }
+    Objects.requireNonNull(device, "training.device");
+  }
+
+  /** Returns settings that train on the CPU. */
+  public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
+      List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
+      double gateMargin) {
+    this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
+        idDropout, gateMetric, gateMargin, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, gateMetric, gateMargin);
+        temperature, idDropout, gateMetric, gateMargin, device);
   }
 }
