@@ -42,22 +42,32 @@ class ExplainGpuPlansJobTest {
         new PlanLine("Exec", "ShuffleExchangeExec", true, ""),
         new PlanLine("Exec", "FileSourceScanExec", false,
             "unsupported file format: org.apache.spark.sql.execution.datasources.text.TextFileFormat")), lines);
-    assertEquals(new PlanLine("Provider", "DeltaDataSource", false,
+    assertEquals(new PlanLine(ExplainGpuPlansJob.NO_RULE, "DeltaDataSource", false,
         "GPU does not currently support the create table provider class "
             + "org.apache.spark.sql.delta.sources.DeltaDataSource"), ExplainGpuPlansJob.parse(DELTA_WRITE).get(2));
   }
 
   @Test
+  void plansDifferingOnlyInAttributeIdsCountOnce() {
+    List<List<PlanLine>> plans = ExplainGpuPlansJob.distinctPlans(
+        List.of(INGEST_PLAN, INGEST_PLAN.replace("raw#2", "raw#17"), DELTA_WRITE));
+    assertEquals(2, plans.size());
+    assertEquals(ExplainGpuPlansJob.parse(DELTA_WRITE), plans.get(1));
+  }
+
+  @Test
   void reportCountsOperatorsPerStep() {
-    Map<String, List<PlanLine>> bySteps = new LinkedHashMap<>();
-    bySteps.put("ingest", ExplainGpuPlansJob.parse(INGEST_PLAN + DELTA_WRITE + INGEST_PLAN));
-    bySteps.put("split", List.of(new PlanLine("Exec", "FilterExec", true, "")));
+    Map<String, List<List<PlanLine>>> bySteps = new LinkedHashMap<>();
+    bySteps.put("ingest", List.of(ExplainGpuPlansJob.parse(INGEST_PLAN), ExplainGpuPlansJob.parse(DELTA_WRITE),
+        ExplainGpuPlansJob.parse(INGEST_PLAN.replace("ProjectExec", "FilterExec"))));
+    bySteps.put("split", List.of(List.of(new PlanLine("Exec", "FilterExec", true, ""))));
     String report = ExplainGpuPlansJob.report(bySteps, Map.of("spark.plugins", "com.nvidia.spark.SQLPlugin",
         "spark.rapids.sql.mode", "explainOnly", "spark.ui.enabled", "false"), "./recsys gpu-explain");
-    assertTrue(report.contains("| ingest | 2 | 9 |"), report);
-    assertTrue(report.contains("| split | 1 | 0 |"), report);
-    assertTrue(report.contains("| Expression | `JsonToStructs` | 2 | JsonToStructs does not support Corrupt Record |"),
-        report);
+    assertTrue(report.contains("| ingest | 3 | 2 | 7 | 2 |"), report);
+    assertTrue(report.contains("| split | 1 | 1 | 0 | 0 |"), report);
+    assertTrue(report.contains("| `JsonToStructs` | 2 | JsonToStructs does not support Corrupt Record |"), report);
+    assertTrue(report.contains("| Exec | `ProjectExec` | 1 | not all expressions can be replaced |"), report);
+    assertTrue(report.contains("| `FileSourceScanExec` | 2 | ingest |"), report);
     assertTrue(report.contains("On the GPU: `ShuffleExchangeExec` (2)."), report);
     assertTrue(report.contains("## split\n\nEvery operator would run on the GPU."), report);
     assertTrue(report.contains("- `spark.rapids.sql.mode=explainOnly`"), report);
