@@ -115,10 +115,10 @@ public final class ServingBundle {
             + " vectors of dim " + index.dim() + " but the items are " + itemSnap.rows() + " vectors of dim " + dim);
       }
       tune(index, cfg, v);
-      OnnxScorer userTower = OnnxScorer.open(bundle.file(BundleLayout.USER_TOWER), cfg.onnxThreads());
+      OnnxScorer userTower = OnnxScorer.open(bundle.file(BundleLayout.USER_TOWER), cfg.onnxThreads(), cfg.onnxDevice());
       opened.add(userTower);
       check(userTower, userTowerSpec(), BundleLayout.USER_TOWER, v);
-      OnnxScorer ranker = OnnxScorer.open(bundle.file(BundleLayout.RANKER), cfg.onnxThreads());
+      OnnxScorer ranker = OnnxScorer.open(bundle.file(BundleLayout.RANKER), cfg.onnxThreads(), cfg.onnxDevice());
       opened.add(ranker);
       check(ranker, specs(FeatureSets.RANKING_V1.inputs()), BundleLayout.RANKER, v);
       if (!ranker.outputNames().contains(TensorNames.CLICK_PROB)) {

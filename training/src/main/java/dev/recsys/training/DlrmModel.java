@@ -1,5 +1,6 @@
 package dev.recsys.training;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -19,10 +20,10 @@ public final class DlrmModel implements AutoCloseable {
   private final DlrmBlock block;
   private final Model model;
 
-  DlrmModel(DlrmConfig config) {
+  DlrmModel(DlrmConfig config, Device device) {
     this.config = config;
     this.block = new DlrmBlock(config);
-    this.model = Model.newInstance("dlrm");
+    this.model = Model.newInstance("dlrm", device);
     model.setBlock(block);
   }
 

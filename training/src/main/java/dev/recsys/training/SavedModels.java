@@ -1,5 +1,6 @@
 package dev.recsys.training;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -48,7 +49,7 @@ public final class SavedModels {
   /** Returns the two-tower model saved in {@code dir}; the caller closes it. */
   public static TwoTowerModel loadTwoTower(Path dir) throws IOException {
     TwoTowerConfig config = JSON.readValue(dir.resolve(TWO_TOWER + ".json").toFile(), TwoTowerConfig.class);
-    TwoTowerModel model = new TwoTowerModel(config);
+    TwoTowerModel model = new TwoTowerModel(config, Device.cpu());
     load(model.djlModel(), TwoTowerBlock.inputShapes(config), dir.resolve(TWO_TOWER + ".params"));
     return model;
   }
@@ -56,7 +57,7 @@ public final class SavedModels {
   /** Returns the DLRM saved in {@code dir}; the caller closes it. */
   public static DlrmModel loadDlrm(Path dir) throws IOException {
     DlrmConfig config = JSON.readValue(dir.resolve(DLRM + ".json").toFile(), DlrmConfig.class);
-    DlrmModel model = new DlrmModel(config);
+    DlrmModel model = new DlrmModel(config, Device.cpu());
     load(model.djlModel(), DlrmBlock.inputShapes(config), dir.resolve(DLRM + ".params"));
     return model;
   }

@@ -1,6 +1,8 @@
 package dev.recsys.training;
 
+import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Optimisation settings shared by the trainers (Adam).
@@ -12,9 +14,11 @@ import java.nio.file.Path;
  * @param logEvery log loss and throughput every this many batches
  * @param maxBatches stop each epoch after this many batches (smoke tests); 0 means no limit
  * @param checkpointDir where parameters are saved after each epoch and resumed from; null for no checkpoints
+ * @param device where the parameters live and training runs ({@link Devices#select} checks a GPU is there)
  */
 public record TrainConfig(
-    float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir) {
+    float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir,
+    Device device) {
 
   public TrainConfig {
     if (!(learningRate > 0)) {
@@ -26,6 +30,13 @@ public record TrainConfig(
     if (maxBatches < 0) {
       throw new IllegalArgumentException("train.max_batches must not be negative, got " + maxBatches);
     }
+    Objects.requireNonNull(device, "train.device");
+  }
+
+  /** Returns settings that train on the CPU. */
+  public TrainConfig(
+      float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir) {
+    this(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, Device.cpu());
   }
 
   /** Returns settings that log every 100 batches, run every batch and keep no checkpoints. */
@@ -35,16 +46,21 @@ public record TrainConfig(
 
   /** Returns a copy that stops each epoch after {@code maxBatches} batches. */
   public TrainConfig withMaxBatches(int maxBatches) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);
   }
 
   /** Returns a copy that saves a checkpoint to {@code dir} after each epoch and resumes from it. */
   public TrainConfig withCheckpointDir(Path dir) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device);
   }
 
   /** Returns a copy that logs every {@code logEvery} batches. */
   public TrainConfig withLogEvery(int logEvery) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);
+  }
+
+  /** Returns a copy that trains on {@code device}. */
+  public TrainConfig withDevice(Device device) {
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);
   }
 }

@@ -23,7 +23,7 @@ public final class TrainDlrm {
   public static TrainingResult<DlrmModel> train(DlrmConfig config, TrainConfig train, Iterable<RankingBatch> batches)
       throws IOException {
     Engine.getInstance().setRandomSeed(train.seed());
-    DlrmModel model = new DlrmModel(config);
+    DlrmModel model = new DlrmModel(config, train.device());
     try {
       TrainingLoop.Outcome outcome = TrainingLoop.run("dlrm", model.djlModel(), DlrmBlock.inputShapes(config),
           new ClickPurchaseLoss(), config.toString(), train, batches, RankingBatch::size, (manager, batch, random) -> {

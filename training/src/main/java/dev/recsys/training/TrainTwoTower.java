@@ -24,7 +24,7 @@ public final class TrainTwoTower {
   public static TrainingResult<TwoTowerModel> train(
       TwoTowerConfig config, TrainConfig train, Iterable<TwoTowerBatch> batches) throws IOException {
     Engine.getInstance().setRandomSeed(train.seed());
-    TwoTowerModel model = new TwoTowerModel(config);
+    TwoTowerModel model = new TwoTowerModel(config, train.device());
     try {
       TrainingLoop.Outcome outcome = TrainingLoop.run("two_tower", model.djlModel(),
           TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature()), config.toString(), train,

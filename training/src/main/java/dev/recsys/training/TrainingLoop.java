@@ -1,5 +1,6 @@
 package dev.recsys.training;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -65,6 +66,7 @@ final class TrainingLoop {
       LOG.info("{}: resumed from {} after epoch {}", name, cfg.checkpointDir(), epochLosses.size());
     }
     DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
+        .optDevices(new Device[] {cfg.device()})
         .optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(cfg.learningRate())).build());
     long totalSamples = 0;
     long totalBatches = 0;

@@ -1,5 +1,6 @@
 package dev.recsys.training;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -18,10 +19,10 @@ public final class TwoTowerModel implements AutoCloseable {
   private final TwoTowerBlock block;
   private final Model model;
 
-  TwoTowerModel(TwoTowerConfig config) {
+  TwoTowerModel(TwoTowerConfig config, Device device) {
     this.config = config;
     this.block = new TwoTowerBlock(config);
-    this.model = Model.newInstance("two_tower");
+    this.model = Model.newInstance("two_tower", device);
     model.setBlock(block);
   }
 

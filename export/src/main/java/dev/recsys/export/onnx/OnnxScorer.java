@@ -6,12 +6,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.recsys.features.config.ServingConfig.OnnxDevice;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,18 +38,31 @@ public final class OnnxScorer implements AutoCloseable {
     this.inputs = specs(session.getInputInfo());
   }
 
-  /** Returns a scorer for the model file, running each call on {@code threads} threads. */
+  /** Returns a scorer for the model file, running each call on {@code threads} threads of the CPU. */
   public static OnnxScorer open(Path model, int threads) throws OrtException {
+    return open(model, threads, OnnxDevice.CPU);
+  }
+
+  /** Returns a scorer for the serialised model, running each call on {@code threads} threads of the CPU. */
+  public static OnnxScorer open(byte[] model, int threads) throws OrtException {
+    return open(model, threads, OnnxDevice.CPU);
+  }
+
+  /**
+   * Returns a scorer for the model file on {@code device}, with {@code threads} intra-op threads; for
+   * {@link OnnxDevice#CUDA} see {@link #options}.
+   */
+  public static OnnxScorer open(Path model, int threads, OnnxDevice device) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = options(threads)) {
+    try (OrtSession.SessionOptions options = options(threads, device)) {
       return new OnnxScorer(env, env.createSession(model.toString(), options));
     }
   }
 
-  /** Returns a scorer for the serialised model, running each call on {@code threads} threads. */
-  public static OnnxScorer open(byte[] model, int threads) throws OrtException {
+  /** Returns a scorer for the serialised model on {@code device}, with {@code threads} intra-op threads. */
+  public static OnnxScorer open(byte[] model, int threads, OnnxDevice device) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = options(threads)) {
+    try (OrtSession.SessionOptions options = options(threads, device)) {
       return new OnnxScorer(env, env.createSession(model, options));
     }
   }
@@ -144,14 +160,40 @@ public final class OnnxScorer implements AutoCloseable {
     }
   }
 
-  private static OrtSession.SessionOptions options(int threads) throws OrtException {
+  /**
+   * Returns session options for {@code device}. {@link OnnxDevice#CUDA} adds the CUDA execution provider on device
+   * 0 (nodes it cannot run stay on the CPU provider) and throws {@link IllegalStateException} saying what is
+   * missing when this ONNX Runtime build has no CUDA provider (the CPU {@code onnxruntime} jar) or the provider
+   * cannot load (no GPU, or no CUDA 12 / cuDNN 9 libraries); ONNX Runtime reports both as exceptions, so the
+   * JVM keeps running and the caller decides.
+   */
+  static OrtSession.SessionOptions options(int threads, OnnxDevice device) throws OrtException {
     if (threads <= 0) {
       throw new IllegalArgumentException("threads must be > 0, got " + threads);
     }
+    EnumSet<OrtProvider> providers = OrtEnvironment.getAvailableProviders();
+    if (device == OnnxDevice.CUDA && !providers.contains(OrtProvider.CUDA)) {
+      throw new IllegalStateException("serving.onnx_device is cuda but this ONNX Runtime build offers only "
+          + providers + ": serve with the onnxruntime_gpu jar (./mvnw -Pgpu package, then ./recsys serve with the "
+          + "gpu overlay) or set serving.onnx_device: cpu");
+    }
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-    options.setIntraOpNumThreads(threads);
-    options.setInterOpNumThreads(1);
-    return options;
+    try {
+      options.setIntraOpNumThreads(threads);
+      options.setInterOpNumThreads(1);
+      if (device == OnnxDevice.CUDA) {
+        options.addCUDA(0);
+      }
+      return options;
+    } catch (OrtException e) {
+      options.close();
+      if (device == OnnxDevice.CUDA) {
+        throw new IllegalStateException("serving.onnx_device is cuda but ONNX Runtime's CUDA provider cannot start "
+            + "(" + e.getMessage() + "): it needs an NVIDIA GPU and the CUDA 12 and cuDNN 9 libraries on the "
+            + "library path; or set serving.onnx_device: cpu", e);
+      }
+      throw e;
+    }
   }
 
   private static List<TensorSpec> specs(Map<String, NodeInfo> info) {

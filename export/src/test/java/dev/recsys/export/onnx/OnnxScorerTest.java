@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.recsys.features.config.ServingConfig.OnnxDevice;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,19 @@ class OnnxScorerTest {
     weights = new UserTowerWeights(Reference.table(r, 4, 2), Reference.table(r, 5, 2), 12, List.of(),
         Reference.layer(r, 16, 3));
     model = OnnxGraphs.userTower(weights);
+  }
+
+  @Test
+  void cudaWithoutTheCudaProviderFailsWithAMessage() throws Exception {
+    // The test classpath has the CPU onnxruntime jar, whose only provider is the CPU.
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> OnnxScorer.open(model, 1, OnnxDevice.CUDA));
+    assertTrue(e.getMessage().startsWith("serving.onnx_device is cuda but this ONNX Runtime build offers only [CPU"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("onnxruntime_gpu"), e.getMessage());
+    try (OnnxScorer cpu = OnnxScorer.open(model, 1, OnnxDevice.CPU)) {
+      assertEquals(OnnxGraphs.userTowerInputs(weights), cpu.inputs(), "the CPU provider still opens the model");
+    }
   }
 
   @Test

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param watchIntervalMs how often the bundles root's {@code CURRENT} file is polled for a new bundle
  * @param verifyChecksums whether loading a bundle reads every file and checks its SHA-256 (else sizes only)
  * @param onnxThreads intra-op threads of each ONNX Runtime call
+ * @param onnxDevice where ONNX Runtime runs the towers and the ranker: {@code cpu}, or {@code cuda} (its CUDA
+ *     execution provider, device 0; needs the onnxruntime_gpu jar, which {@code ./recsys serve} uses with the gpu
+ *     overlay, and a GPU, else loading a bundle fails with a message)
  * @param faissNprobe inverted lists an IVF index search visits (ignored by other index types)
  * @param workers request threads doing model work; 0 means one per core
  * @param queue requests that may wait for a worker; beyond it the server answers 503 at once
@@ -33,6 +36,7 @@ public record ServingConfig(
     long watchIntervalMs,
     boolean verifyChecksums,
     int onnxThreads,
+    OnnxDevice onnxDevice,
     int faissNprobe,
     int workers,
     int queue,
@@ -47,6 +51,14 @@ public record ServingConfig(
     DLRM,
     /** By the two-tower retrieval score alone. */
     RETRIEVAL_ONLY
+  }
+
+  /** Where ONNX Runtime runs a session. */
+  public enum OnnxDevice {
+    /** The default CPU execution provider. */
+    CPU,
+    /** The CUDA execution provider on device 0 (ONNX Runtime falls back to CPU per node it cannot place). */
+    CUDA
   }
 
   /** One arm of the experiment: its name, its share of users (weights are relative) and its ranker. */
@@ -84,6 +96,7 @@ public record ServingConfig(
     Check.positive("serving.freshness_tau_days", freshnessTauDays);
     Check.positive("serving.watch_interval_ms", watchIntervalMs);
     Check.positive("serving.onnx_threads", onnxThreads);
+    Objects.requireNonNull(onnxDevice, "serving.onnx_device");
     Check.positive("serving.faiss_nprobe", faissNprobe);
     Check.nonNegative("serving.workers", workers);
     Check.nonNegative("serving.queue", queue);

@@ -1,7 +1,9 @@
 package dev.recsys.features.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How models are trained and when a new one may be published.
@@ -21,6 +23,8 @@ import java.util.List;
  *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
  * @param ranker the ranker that is gated and exported: the DLRM or the XGBoost ranker (both are trained)
  * @param xgboost settings of the XGBoost ranker
+ * @param device where DJL trains the two-tower and the DLRM: {@code cpu}, or {@code gpu} (the first CUDA device;
+ *     training then fails at once, with a message, when DJL's PyTorch build sees no GPU)
  */
 public record TrainingConfig(
     int seed,
@@ -36,7 +40,8 @@ public record TrainingConfig(
     String gateMetric,
     double gateMargin,
     Ranker ranker,
-    XgboostConfig xgboost) implements Serializable {
+    XgboostConfig xgboost,
+    Device device) implements Serializable {
 
   /** Which trained ranker re-orders the retrieved candidates in the gate and in the exported bundle. */
   public enum Ranker {
@@ -44,14 +49,13 @@ public record TrainingConfig(
     XGBOOST
   }
 
-  /** The settings without the ranker keys: the DLRM ranks, the XGBoost ranker has the base.yaml defaults. */
-  public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
-      List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
-      double gateMargin) {
-    this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
-        idDropout, gateMetric, gateMargin, Ranker.DLRM, XgboostConfig.DEFAULTS);
+  /** Where DJL runs training. */
+  public enum Device {
+    CPU,
+    GPU
   }
 
+  @JsonCreator
   public TrainingConfig {
     Check.positive("training.epochs", epochs);
     Check.positive("training.batch_size", batchSize);
@@ -67,19 +71,28 @@ public record TrainingConfig(
     if (!(gateMargin >= 0 && Double.isFinite(gateMargin))) {
       throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
     }
-    java.util.Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
-    java.util.Objects.requireNonNull(xgboost, "training.xgboost");
+    Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
+    Objects.requireNonNull(xgboost, "training.xgboost");
+    Objects.requireNonNull(device, "training.device");
+  }
+
+  /** The settings without the ranker and device keys: the DLRM ranks, XGBoost has its defaults, DJL runs on CPU. */
+  public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
+      List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
+      double gateMargin) {
+    this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
+        idDropout, gateMetric, gateMargin, Ranker.DLRM, XgboostConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost);
+        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost, device);
   }
 
   /** Returns a copy with other XGBoost settings. */
   public TrainingConfig withXgboost(XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost);
+        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost, device);
   }
 }

@@ -70,6 +70,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void devicesDefaultToCpuAndTheGpuOverlaySwitchesThemOn() throws Exception {
+    RecsysConfig cpu = ConfigLoader.load(CONF.resolve("local.yaml").toString());
+    assertEquals(TrainingConfig.Device.CPU, cpu.training().device());
+    assertEquals(ServingConfig.OnnxDevice.CPU, cpu.serving().onnxDevice());
+    RecsysConfig gpu = ConfigLoader.load(CONF.resolve("local.yaml") + ",gpu");
+    assertEquals(TrainingConfig.Device.GPU, gpu.training().device());
+    assertEquals(ServingConfig.OnnxDevice.CUDA, gpu.serving().onnxDevice());
+    assertEquals("com.nvidia.spark.SQLPlugin", gpu.spark().conf().get("spark.plugins"));
+    assertMessage("bad config value for 'training.device' in yaml#0 + yaml#1: 'tpu' (one of cpu, gpu)",
+        () -> ConfigLoader.fromYaml(base(), "training: {device: tpu}"));
+    assertMessage("'serving.onnx_device' in yaml#0 + yaml#1: 'gpu' (one of cpu, cuda)",
+        () -> ConfigLoader.fromYaml(base(), "serving: {onnx_device: gpu}"));
+  }
+
+  @Test
   void rejectsMissingKey() {
     assertMessage("config key 'spark.delta_snapshot_partitions' in yaml#0 is missing",
         () -> ConfigLoader.fromYaml("storage: {root: x}\nspark: {shuffle_partitions: 1}"));

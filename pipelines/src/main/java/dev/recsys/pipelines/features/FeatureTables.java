@@ -22,6 +22,7 @@ import java.time.Duration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
@@ -81,7 +82,18 @@ public final class FeatureTables {
         .join(itemInfo.select(Schemas.ITEM_ID, ITEM_IDX, CATEGORY_IDX, ITEM_ROW), Schemas.ITEM_ID, "left")
         .withColumn(ITEM_IDX, coalesce(col(ITEM_IDX), lit(1)))
         .withColumn(CATEGORY_IDX, coalesce(col(CATEGORY_IDX), lit(1)))
-        .withColumn(TS_MS, expr("unix_millis(" + Schemas.TS + ")"));
+        .withColumn(TS_MS, epochMillis(col(Schemas.TS)));
+  }
+
+  /**
+   * Returns {@code unix_millis(ts)} (milliseconds since the epoch, rounded down) in expressions the RAPIDS
+   * Accelerator runs on the GPU, which has no {@code unix_millis}: the nearest millisecond through a double
+   * (exact to well under half a millisecond for any date in the next 200,000 years), minus one where that rounded
+   * up (docs/gpu-fallback.md).
+   */
+  static Column epochMillis(Column ts) {
+    Column nearest = functions.round(ts.cast("double").multiply(1000)).cast("long");
+    return nearest.minus(when(functions.timestamp_millis(nearest).gt(ts), 1L).otherwise(0L));
   }
 
   /**
@@ -145,7 +157,9 @@ public final class FeatureTables {
         .withColumn(HISTORY, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.i)"))
         .withColumn(HISTORY_ROWS, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.r)"))
         .withColumn(CATEGORY_COUNTS, expr("transform(sequence(0, " + (categories - 1)
-            + "), k -> cast(aggregate(filter(_cats, x -> x.c = k), 0L, (acc, x) -> acc + x.n) as float))"))
+            // One entry per category at most (grouped by user and category above), so element_at picks its
+            // count; unlike aggregate() it runs on the GPU.
+            + "), k -> cast(coalesce(element_at(filter(_cats, x -> x.c = k), 1).n, 0L) as float))"))
         .drop("_all", "_cats");
   }
 

@@ -20,6 +20,7 @@ import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.training.Devices;
 import dev.recsys.training.DlrmConfig;
 import dev.recsys.training.DlrmModel;
 import dev.recsys.training.SavedModels;
@@ -117,7 +118,7 @@ public final class TrainModelsJob {
     String dir = modelDir(storage, runDate);
     Path local = localDir(dir);
     TrainConfig settings = new TrainConfig((float) t.learningRate(), t.epochs(), t.batchSize(), t.seed(),
-        t.logEvery(), maxBatches, local.resolve("checkpoints"));
+        t.logEvery(), maxBatches, local.resolve("checkpoints")).withDevice(Devices.select(t.device()));
 
     Dataset<Row> positives = TrainingRows.positives(train).cache();
     float[] logQ = TrainingRows.logQ(itemCounts(positives), itemVocab);
