@@ -138,11 +138,11 @@ public final class ExportBundleJob {
           + ": run evaluate first (or export with --skip-gate to publish without the gate)");
     }
     EvaluateModelsJob.Decision decision = Reports.read(spark, decisionPath, EvaluateModelsJob.Decision.class);
-    Path bundles = Path.of(cfg.export().bundlesRoot());
-    Optional<String> current = Files.isDirectory(bundles) ? Bundles.current(bundles) : Optional.empty();
     if (decision.publishable()) {
       return Optional.empty();
     }
+    Path bundles = Path.of(cfg.export().bundlesRoot());
+    Optional<String> current = Files.isDirectory(bundles) ? Bundles.current(bundles) : Optional.empty();
     if (current.isEmpty()) {
       LOG.warn("quality gate: {}; publishing anyway because {} has no bundle yet and the server needs one",
           decision.reason(), bundles);
