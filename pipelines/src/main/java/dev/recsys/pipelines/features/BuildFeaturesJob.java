@@ -151,7 +151,7 @@ public final class BuildFeaturesJob {
   }
 
   /** The items table, plus bare rows for items that have events but are missing from the catalog. */
-  static Dataset<Row> catalog(SparkSession spark, StorageConfig storage, Dataset<Row> events) {
+  public static Dataset<Row> catalog(SparkSession spark, StorageConfig storage, Dataset<Row> events) {
     String path = storage.table(IngestEventsJob.ITEMS);
     Dataset<Row> items = Tables.exists(spark, path)
         ? Tables.read(spark, path).select(Schemas.ITEMS.names().stream().map(functions::col).toArray(Column[]::new))

@@ -55,7 +55,7 @@ public final class RunPipelineJob {
         });
   }
 
-  static void run(SparkSession spark, RecsysConfig cfg, JobArgs a) throws Exception {
+  public static void run(SparkSession spark, RecsysConfig cfg, JobArgs a) throws Exception {
     LocalDate runDate = a.runDate();
     Map<String, Duration> timings = new LinkedHashMap<>();
     String batch;
