@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToIntFunction;
@@ -43,8 +44,8 @@ final class TrainingLoop {
   private TrainingLoop() {}
 
   /**
-   * Returns the outcome of training {@code model} (whose block is not yet initialised) on {@code data}, one
-   * {@code iterator()} per epoch. With a checkpoint directory the run first restores the last completed epoch and
+   * Returns the outcome of training {@code model} (whose block is not yet initialised) on {@code data}, asked for
+   * each epoch's batches in turn. With a checkpoint directory the run first restores the last completed epoch and
    * trains only the remaining ones.
    */
   static <B> Outcome run(
@@ -54,7 +55,7 @@ final class TrainingLoop {
       Loss loss,
       String modelConfig,
       TrainConfig cfg,
-      Iterable<B> data,
+      EpochBatches<B> data,
       ToIntFunction<B> sizeOf,
       Converter<B> converter) throws IOException {
     model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes);
@@ -82,10 +83,15 @@ final class TrainingLoop {
         long samples = 0;
         long windowSamples = 0;
         int batches = 0;
-        for (B batch : data) {
-          if (cfg.maxBatches() > 0 && batches == cfg.maxBatches()) {
+        long dataNanos = 0; // waiting for the source's next batch, as opposed to training on it
+        Iterator<B> epochBatches = data.epoch(epoch);
+        while (cfg.maxBatches() == 0 || batches < cfg.maxBatches()) {
+          long asked = System.nanoTime();
+          if (!epochBatches.hasNext()) {
             break;
           }
+          B batch = epochBatches.next();
+          dataNanos += System.nanoTime() - asked;
           int size = sizeOf.applyAsInt(batch);
           if (size == 0 || size > cfg.batchSize()) {
             throw new IllegalArgumentException(
@@ -113,8 +119,9 @@ final class TrainingLoop {
         }
         float epochLoss = (float) (lossSum / samples);
         epochLosses.add(epochLoss);
-        LOG.info("{} epoch {}/{} done: loss {}, {} batches, {} samples in {} s, {} samples/s", name, epoch,
-            cfg.epochs(), String.format("%.4f", epochLoss), batches, samples, String.format("%.1f", nanos / 1e9),
+        LOG.info("{} epoch {}/{} done: loss {}, {} batches, {} samples in {} s ({} s of it waiting for data), {} "
+                + "samples/s", name, epoch, cfg.epochs(), String.format("%.4f", epochLoss), batches, samples,
+            String.format("%.1f", nanos / 1e9), String.format("%.1f", dataNanos / 1e9),
             String.format("%.0f", samples * 1e9 / nanos));
         if (checkpoints != null) {
           checkpoints.save(model.getBlock(), epochLosses);
