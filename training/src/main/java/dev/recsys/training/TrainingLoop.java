@@ -15,7 +15,6 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.ToIntFunction;
@@ -23,12 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epoch and batch loop both trainers share: Adam updates, loss and throughput logging, per-epoch
- * checkpoints and resuming from them, and the {@code maxBatches} limit.
+ * The epoch and batch loop both trainers share: batches read ahead on a background thread ({@link Prefetch}),
+ * Adam updates, loss and throughput logging, per-epoch checkpoints and resuming from them, and the
+ * {@code maxBatches} limit.
  */
 final class TrainingLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  /** Batches read ahead of the step on a background thread. */
+  private static final int PREFETCH_BATCHES = 2;
 
   /** Model inputs and loss labels of one batch. */
   record BatchArrays(NDList inputs, NDList labels) {}
@@ -84,33 +86,34 @@ final class TrainingLoop {
         long windowSamples = 0;
         int batches = 0;
         long dataNanos = 0; // waiting for the source's next batch, as opposed to training on it
-        Iterator<B> epochBatches = data.epoch(epoch);
-        while (cfg.maxBatches() == 0 || batches < cfg.maxBatches()) {
-          long asked = System.nanoTime();
-          if (!epochBatches.hasNext()) {
-            break;
-          }
-          B batch = epochBatches.next();
-          dataNanos += System.nanoTime() - asked;
-          int size = sizeOf.applyAsInt(batch);
-          if (size == 0 || size > cfg.batchSize()) {
-            throw new IllegalArgumentException(
-                name + " batch " + (batches + 1) + " has " + size + " rows but batch_size is " + cfg.batchSize());
-          }
-          float batchLoss = step(trainer, converter, batch, random);
-          lossSum += (double) batchLoss * size;
-          windowLossSum += (double) batchLoss * size;
-          samples += size;
-          windowSamples += size;
-          batches++;
-          if (batches % cfg.logEvery() == 0) {
-            long now = System.nanoTime();
-            LOG.info("{} epoch {} batch {}: loss {} (mean of last {} batches), {} samples/s", name, epoch, batches,
-                String.format("%.4f", windowLossSum / windowSamples), cfg.logEvery(),
-                String.format("%.0f", windowSamples * 1e9 / (now - windowStart)));
-            windowStart = now;
-            windowLossSum = 0;
-            windowSamples = 0;
+        try (Prefetch<B> epochBatches = new Prefetch<>(name, data.epoch(epoch), PREFETCH_BATCHES)) {
+          while (cfg.maxBatches() == 0 || batches < cfg.maxBatches()) {
+            long asked = System.nanoTime();
+            if (!epochBatches.hasNext()) {
+              break;
+            }
+            B batch = epochBatches.next();
+            dataNanos += System.nanoTime() - asked;
+            int size = sizeOf.applyAsInt(batch);
+            if (size == 0 || size > cfg.batchSize()) {
+              throw new IllegalArgumentException(
+                  name + " batch " + (batches + 1) + " has " + size + " rows but batch_size is " + cfg.batchSize());
+            }
+            float batchLoss = step(trainer, converter, batch, random);
+            lossSum += (double) batchLoss * size;
+            windowLossSum += (double) batchLoss * size;
+            samples += size;
+            windowSamples += size;
+            batches++;
+            if (batches % cfg.logEvery() == 0) {
+              long now = System.nanoTime();
+              LOG.info("{} epoch {} batch {}: loss {} (mean of last {} batches), {} samples/s", name, epoch, batches,
+                  String.format("%.4f", windowLossSum / windowSamples), cfg.logEvery(),
+                  String.format("%.0f", windowSamples * 1e9 / (now - windowStart)));
+              windowStart = now;
+              windowLossSum = 0;
+              windowSamples = 0;
+            }
           }
         }
         long nanos = System.nanoTime() - start;

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * without views, on ratings labelled by rating >= 4), and the implicit ALS baseline. Rows are featurised on the
  * executors by the same {@code ModelInputs} code serving runs, once, in an order fixed by the seed, and cached;
  * every epoch streams the cache to the driver with {@code toLocalIterator} through a shuffle buffer seeded by the
- * seed and the epoch ({@link Batches}), so the driver holds a few batches, never the table. Writes {@code user_tower.onnx}, {@code item_tower.onnx},
- * {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity reference), the ALS model and
+ * seed and the epoch ({@link Batches}), so the driver holds a few batches, never the table. Writes
+ * {@code user_tower.onnx}, {@code item_tower.onnx}, {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity reference), the ALS model and
  * {@code training.json} to {@code <root>/models/<run date>/}; per-epoch checkpoints under {@code checkpoints/}
  * let a killed run resume.
  */
