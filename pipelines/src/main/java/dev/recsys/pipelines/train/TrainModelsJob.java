@@ -146,7 +146,9 @@ public final class TrainModelsJob {
     }
 
     boolean hasViews = !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty();
-    Dataset<Row> ranking = TrainingRows.rankingExamples(train, hasViews);
+    Dataset<Row> ranking = TrainingRows.rankingExamples(train,
+        Tables.read(spark, storage.table(BuildFeaturesJob.RANKING_NEGATIVES))
+            .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)), hasViews);
     DlrmConfig dlrmConfig = dlrmConfig(artifacts, itemVocab, t, hasViews);
     Dataset<Row> rankingRowsFeaturised = featurisedOnce(
         TrainingRows.ranking(TrainingRows.shuffled(ranking, t.seed()), artifacts));
