@@ -65,7 +65,7 @@ public final class RefreshBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "refresh: %.1f s for %,d events (%,d merged, %,d new items), %d cores, "
                 + "master %s, load average %s%n", seconds, events, r.merged(), r.changes().itemsAdded(),
-            Runtime.getRuntime().availableProcessors(), spark.sparkContext().master(), loadavg());
+            Runtime.getRuntime().availableProcessors(), spark.sparkContext().master(), BenchmarkResults.loadAverage());
         String key = rate == 1_000 ? "refresh.seconds_15min_slice_1000eps"
             : String.format(Locale.ROOT, "refresh.seconds_15min_slice_%deps", rate);
         BenchmarkResults.record(Path.of(a.get("results").orElse("benchmarks/results.json")), key,
@@ -120,13 +120,5 @@ public final class RefreshBenchmark {
       b.append(b.length() == 0 ? "" : ",").append('\'').append(id.replace("'", "\\'")).append('\'');
     }
     return b.toString();
-  }
-
-  private static String loadavg() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (java.io.IOException e) {
-      return "unknown";
-    }
   }
 }

@@ -43,8 +43,11 @@ public final class IncrementalBundle {
   static final Comparator<String> ID_ORDER =
       (a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
-  /** The item order after a refresh: every item id, and where each parent row went. */
-  record ItemOrder(String[] ids, int[] parentToNew, int added) {
+  /**
+   * The item order after a refresh: every item id, where each parent row went, and the parent row of each new
+   * row (-1 for an added item).
+   */
+  record ItemOrder(String[] ids, int[] parentToNew, int[] newToParent, int added) {
 
     /** Returns the order of the parent's items (sorted) plus {@code newIds} (not in the parent). */
     static ItemOrder of(Snapshot parent, List<String> newIds) {
@@ -63,7 +66,12 @@ public final class IncrementalBundle {
           ids[r] = parent.id(p++);
         }
       }
-      return new ItemOrder(ids, parentToNew, sortedNew.size());
+      int[] newToParent = new int[ids.length];
+      Arrays.fill(newToParent, -1);
+      for (int r = 0; r < n; r++) {
+        newToParent[parentToNew[r]] = r;
+      }
+      return new ItemOrder(ids, parentToNew, newToParent, sortedNew.size());
     }
   }
 
@@ -150,7 +158,7 @@ public final class IncrementalBundle {
   private static void writeItems(Snapshot parent, ItemOrder order, Map<String, Row> updated,
       Map<String, String> meta, Path file) throws IOException {
     List<ColumnSpec> columns = parent.columns();
-    int[] newToParent = inverse(order);
+    int[] newToParent = order.newToParent();
     try (SnapshotWriter out = SnapshotWriter.create(file, parent.entity(), columns, meta)) {
       for (int r = 0; r < order.ids().length; r++) {
         String id = order.ids()[r];
@@ -170,7 +178,7 @@ public final class IncrementalBundle {
   private static float[] writeVectors(Snapshot parent, ItemOrder order, Map<String, float[]> newVectors,
       Map<String, String> meta, Path file) throws IOException {
     int dim = parent.vectorColumn(BundleLayout.VECTOR_COLUMN).dim();
-    int[] newToParent = inverse(order);
+    int[] newToParent = order.newToParent();
     float[] appended = new float[order.added() * dim];
     int a = 0;
     try (SnapshotWriter out = SnapshotWriter.create(file, parent.entity(), parent.columns(), meta)) {
@@ -202,7 +210,7 @@ public final class IncrementalBundle {
       rows[id] = order.parentToNew()[parentRows[id]];
     }
     int next = parentRows.length;
-    int[] newToParent = inverse(order);
+    int[] newToParent = order.newToParent();
     for (int r = 0; r < rows.length; r++) {
       if (newToParent[r] < 0) {
         rows[next++] = r;
@@ -219,15 +227,6 @@ public final class IncrementalBundle {
       index.write(w.file(BundleLayout.INDEX));
     }
     IndexRows.write(w.file(BundleLayout.INDEX_ROWS), rows);
-  }
-
-  private static int[] inverse(ItemOrder order) {
-    int[] out = new int[order.ids().length];
-    Arrays.fill(out, -1);
-    for (int p = 0; p < order.parentToNew().length; p++) {
-      out[order.parentToNew()[p]] = p;
-    }
-    return out;
   }
 
   private static int[] renumber(int[] parentRows, int[] parentToNew) {

@@ -434,11 +434,7 @@ public final class RefreshJob {
   /** Every item's index, category and new row: what user histories are built from. */
   private static Dataset<Row> allItemRows(SparkSession spark, Snapshot parentItems,
       IncrementalBundle.ItemOrder order, Map<String, Row> touched) {
-    int[] newToParent = new int[order.ids().length];
-    java.util.Arrays.fill(newToParent, -1);
-    for (int p = 0; p < order.parentToNew().length; p++) {
-      newToParent[order.parentToNew()[p]] = p;
-    }
+    int[] newToParent = order.newToParent();
     List<Row> rows = new ArrayList<>(order.ids().length);
     for (int r = 0; r < order.ids().length; r++) {
       String id = order.ids()[r];
