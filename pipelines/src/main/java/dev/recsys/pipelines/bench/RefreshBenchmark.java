@@ -14,14 +14,18 @@ import dev.recsys.pipelines.spark.JobArgs;
 import dev.recsys.pipelines.spark.Jobs;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.Tables;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -34,30 +38,45 @@ import org.apache.spark.sql.SparkSession;
  * the funnel's mix of types), then times {@link RefreshJob#run} in the same application, and records
  * {@code refresh.seconds_15min_slice_1000eps}. The JVM and the first Delta commit are warm, as in a long-running
  * driver; a spark-submit per slice adds its start-up (printed by {@code ./recsys refresh}).
+ *
+ * <p>The prepared lake and bundles (nightly done, slice landed, nothing refreshed) are kept under
+ * {@code <work>/prepared}; with {@code --work <dir> --reuse} a later run copies them to {@code <work>/run} and only
+ * times the refresh again, which is how to try a change to the refresh in minutes instead of a nightly each time.
  */
 public final class RefreshBenchmark {
 
   static final String USAGE = "RefreshBenchmark --conf <overlays> --run-date <yyyy-mm-dd> [--rate N]"
-      + " [--results benchmarks/results.json] [--work <dir>]";
+      + " [--results benchmarks/results.json] [--work <dir> [--reuse]]";
   private static final int NEW_ITEMS = 100;
 
   private RefreshBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Jobs.main(USAGE, args, Set.of("conf", "run-date", "rate", "results", "work"), Set.of(), a -> {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date", "rate", "results", "work"), Set.of("reuse"), a -> {
       RecsysConfig base = a.config();
       LocalDate runDate = a.runDate();
       long rate = a.longValue("rate", 1_000);
       Path work = Path.of(a.get("work").orElse(Files.createTempDirectory("recsys-bench").toString()));
-      RecsysConfig cfg = base.withStorage(new StorageConfig(work.resolve("lake").toString()))
-          .withExport(withRoot(base, work.resolve("bundles")));
-      try (SparkSession spark = Sessions.open("recsys-bench-refresh", cfg.spark())) {
-        RunPipelineJob.run(spark, cfg, JobArgs.parse(new String[] {"--run-date", runDate.toString(), "--generate"},
-            Set.of("run-date"), Set.of("generate")));
-        RefreshJob.Slice slice = RefreshJob.Slice.ending(
-            runDate.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(9 * 3600 + 15 * 60), cfg.refresh());
-        long events = rate * cfg.refresh().sliceMinutes() * 60;
-        writeSlice(spark, cfg, slice, events);
+      Path prepared = work.resolve("prepared");
+      Path run = work.resolve("run");
+      boolean reuse = a.flag("reuse") && Files.isDirectory(prepared);
+      if (a.flag("reuse") && !reuse) {
+        System.out.println("bench-refresh: nothing prepared under " + prepared + " yet: preparing it");
+      }
+      RefreshJob.Slice slice = RefreshJob.Slice.ending(
+          runDate.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(9 * 3600 + 15 * 60), base.refresh());
+      long events = rate * base.refresh().sliceMinutes() * 60;
+      try (SparkSession spark = Sessions.open("recsys-bench-refresh", base.spark())) {
+        if (!reuse) {
+          deleteTree(prepared);
+          RecsysConfig prepare = at(base, prepared);
+          RunPipelineJob.run(spark, prepare, JobArgs.parse(new String[] {"--run-date", runDate.toString(),
+              "--generate"}, Set.of("run-date"), Set.of("generate")));
+          writeSlice(spark, prepare, slice, events);
+        }
+        deleteTree(run);
+        copyTree(prepared, run);
+        RecsysConfig cfg = at(base, run);
         spark.catalog().clearCache();
 
         long start = System.nanoTime();
@@ -74,6 +93,30 @@ public final class RefreshBenchmark {
                 + " cores)", runDate);
       }
     });
+  }
+
+  /** {@code cfg} with its lake at {@code <dir>/lake} and its bundles at {@code <dir>/bundles}. */
+  private static RecsysConfig at(RecsysConfig cfg, Path dir) {
+    return cfg.withStorage(new StorageConfig(dir.resolve("lake").toString()))
+        .withExport(withRoot(cfg, dir.resolve("bundles")));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
   }
 
   private static dev.recsys.features.config.ExportConfig withRoot(RecsysConfig cfg, Path root) {

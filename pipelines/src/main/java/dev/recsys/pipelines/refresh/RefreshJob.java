@@ -177,7 +177,9 @@ public final class RefreshJob {
       return new Result(slice.end().toString(), batches, 0, 0, 0, 0, null, "", seconds(started));
     }
     LocalDate runDate = slice.runDate();
+    long phase = System.nanoTime();
     long bronzeRows = ingest(spark, storage, rc, batches, runDate);
+    phase = logPhase("ingest", phase);
 
     Dataset<Row> bronze = Tables.read(spark, storage.table(IngestEventsJob.BRONZE_EVENTS))
         .where(col(IngestEventsJob.BATCH_ID).isin(batches.toArray()));
@@ -185,53 +187,54 @@ public final class RefreshJob {
     Dataset<Row> prior = Tables.exists(spark, eventsPath)
         ? Tables.read(spark, eventsPath).where(col(IngestEventsJob.BATCH_ID).isin(batches.toArray()).unary_$bang())
         : null;
-    ValidateEventsJob.Validated v = ValidateEventsJob.validate(bronze, prior, cfg.validation(), slice.end(),
-        slice.runId());
-    Dataset<Row> clean = v.clean().cache();
-    Dataset<Row> quarantine = v.quarantine().cache();
-    long rowsIn = bronze.count();
-    long cleanCount = clean.count();
-    long quarantined = quarantine.count();
-    if (rowsIn != cleanCount + quarantined) {
-      throw new IllegalStateException("refresh validation lost rows: " + rowsIn + " in, " + cleanCount
-          + " clean + " + quarantined + " quarantined");
-    }
-    String quarantineSlice = IngestEventsJob.INGEST_DATE + " = '" + runDate + "' AND " + ValidateEventsJob.RUN_ID
-        + " = '" + slice.runId() + "'";
-    retrying(rc, "quarantine of " + slice.runId(), () -> {
-      Tables.replaceWhere(quarantine, storage.table(ValidateEventsJob.QUARANTINE), quarantineSlice,
-          IngestEventsJob.INGEST_DATE);
-      return null;
-    });
-    double rate = rowsIn == 0 ? 1.0 : (double) cleanCount / rowsIn;
-    if (rate < cfg.validation().minQualityRate()) {
-      throw new QualityGateException(String.format(Locale.ROOT, "refresh %s: quality rate %.4f is below "
-              + "validation.min_quality_rate %.4f; quarantine written, no events merged, nothing published",
-          slice.end(), rate, cfg.validation().minQualityRate()));
-    }
-    long merged = retrying(rc, "MERGE into events", () -> mergeEvents(spark, eventsPath, clean, runDate));
-    quarantine.unpersist();
+    try (ValidateEventsJob.Validated v = ValidateEventsJob.validate(bronze, prior, cfg.validation(), slice.end(),
+        slice.runId())) {
+      Dataset<Row> clean = v.clean();
+      Dataset<Row> quarantine = v.quarantine();
+      long rowsIn = bronze.count();
+      long cleanCount = clean.count();
+      long quarantined = quarantine.count();
+      if (rowsIn != cleanCount + quarantined) {
+        throw new IllegalStateException("refresh validation lost rows: " + rowsIn + " in, " + cleanCount
+            + " clean + " + quarantined + " quarantined");
+      }
+      phase = logPhase("validation", phase);
+      String quarantineSlice = IngestEventsJob.INGEST_DATE + " = '" + runDate + "' AND " + ValidateEventsJob.RUN_ID
+          + " = '" + slice.runId() + "'";
+      retrying(rc, "quarantine of " + slice.runId(), () -> {
+        Tables.replaceWhere(quarantine, storage.table(ValidateEventsJob.QUARANTINE), quarantineSlice,
+            IngestEventsJob.INGEST_DATE);
+        return null;
+      });
+      double rate = rowsIn == 0 ? 1.0 : (double) cleanCount / rowsIn;
+      if (rate < cfg.validation().minQualityRate()) {
+        throw new QualityGateException(String.format(Locale.ROOT, "refresh %s: quality rate %.4f is below "
+                + "validation.min_quality_rate %.4f; quarantine written, no events merged, nothing published",
+            slice.end(), rate, cfg.validation().minQualityRate()));
+      }
+      phase = logPhase("quarantine write", phase);
+      long merged = retrying(rc, "MERGE into events", () -> mergeEvents(spark, eventsPath, clean, runDate));
+      logPhase("MERGE into events", phase);
 
-    Path root = Path.of(cfg.export().bundlesRoot());
-    Bundle parent = Bundles.openCurrent(root, Verification.SIZES_ONLY);
-    Object publishedSlice = parent.manifest().sourceRun().get(SLICE_END);
-    if (slice.end().toString().equals(publishedSlice)) {
-      clean.unpersist();
-      System.out.printf(Locale.ROOT, "Refresh %s: %,d rows, %,d merged (a re-run); bundle %s already holds this "
-          + "slice%n", slice.end(), rowsIn, merged, parent.version());
-      return new Result(slice.end().toString(), batches, bronzeRows, cleanCount, quarantined, merged, null,
-          parent.version(), seconds(started));
+      Path root = Path.of(cfg.export().bundlesRoot());
+      Bundle parent = Bundles.openCurrent(root, Verification.SIZES_ONLY);
+      Object publishedSlice = parent.manifest().sourceRun().get(SLICE_END);
+      if (slice.end().toString().equals(publishedSlice)) {
+        System.out.printf(Locale.ROOT, "Refresh %s: %,d rows, %,d merged (a re-run); bundle %s already holds this "
+            + "slice%n", slice.end(), rowsIn, merged, parent.version());
+        return new Result(slice.end().toString(), batches, bronzeRows, cleanCount, quarantined, merged, null,
+            parent.version(), seconds(started));
+      }
+      Published p = publish(spark, cfg, slice, parent, clean, batches, merged);
+      Result r = new Result(slice.end().toString(), batches, bronzeRows, cleanCount, quarantined, merged,
+          p.changes(), p.version(), seconds(started));
+      System.out.printf(Locale.ROOT, "Refresh %s: %d batches, %,d rows (%,d clean, %,d quarantined), %,d merged into "
+              + "events; users %,d updated + %,d new, items %,d updated + %,d new; bundle %s (parent %s) in %.1f s%n",
+          slice.end(), batches.size(), rowsIn, cleanCount, quarantined, merged, p.changes().usersUpdated(),
+          p.changes().usersAdded(), p.changes().itemsUpdated(), p.changes().itemsAdded(), p.version(),
+          parent.version(), r.seconds());
+      return r;
     }
-    Published p = publish(spark, cfg, slice, parent, clean, batches, merged);
-    clean.unpersist();
-    Result r = new Result(slice.end().toString(), batches, bronzeRows, cleanCount, quarantined, merged,
-        p.changes(), p.version(), seconds(started));
-    System.out.printf(Locale.ROOT, "Refresh %s: %d batches, %,d rows (%,d clean, %,d quarantined), %,d merged into "
-            + "events; users %,d updated + %,d new, items %,d updated + %,d new; bundle %s (parent %s) in %.1f s%n",
-        slice.end(), batches.size(), rowsIn, cleanCount, quarantined, merged, p.changes().usersUpdated(),
-        p.changes().usersAdded(), p.changes().itemsUpdated(), p.changes().itemsAdded(), p.version(),
-        parent.version(), r.seconds());
-    return r;
   }
 
   /** The events batches under the landing zone whose stamp lies in the slice, sorted. */
@@ -320,8 +323,10 @@ public final class RefreshJob {
       artifacts = FeatureArtifacts.read(in);
     }
     long endMs = slice.end().toEpochMilli();
+    long phase = System.nanoTime();
+    // Read by the touched-set, item and user steps below: scanned once.
     Dataset<Row> events = Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
-        .where(col(Schemas.TS).lt(lit(Timestamp.from(slice.end()))));
+        .where(col(Schemas.TS).lt(lit(Timestamp.from(slice.end())))).cache();
     long parentAsOf;
     try (Snapshot users = Snapshot.open(parent.file(BundleLayout.USERS))) {
       parentAsOf = Long.parseLong(users.metadata().get(FeatureSnapshots.AS_OF_MS));
@@ -355,17 +360,21 @@ public final class RefreshJob {
       Dataset<Row> itemRows = FeatureTables.itemsAsOf(
           FeatureTables.withItemInfo(events.join(touchedItems, Schemas.ITEM_ID), info), info, endMs).cache();
       Map<String, Row> items = byId(itemRows.collectAsList(), Schemas.ITEM_ID);
+      phase = logPhase("items recomputed", phase);
       Map<String, float[]> vectors = embed(spark, parent, itemRows.where(col(Schemas.ITEM_ID)
           .isin(newIds.toArray())), artifacts, endMs, cfg.export().batchSize());
       itemRows.unpersist();
+      phase = logPhase("new items embedded", phase);
 
       Dataset<Row> allItems = allItemRows(spark, parentItems, order, items);
       Dataset<Row> userRows = FeatureTables.usersAsOf(
           FeatureTables.withItemInfo(events.join(touchedUsers, Schemas.USER_ID), allItems),
           artifacts.historyLength(), artifacts.categories().size());
       Map<String, Row> users = byId(userRows.collectAsList(), Schemas.USER_ID);
+      phase = logPhase("users recomputed", phase);
       touchedItems.unpersist();
       touchedUsers.unpersist();
+      events.unpersist();
 
       String version = version(parent.version(), slice);
       Map<String, Object> refresh = new LinkedHashMap<>();
@@ -374,6 +383,7 @@ public final class RefreshJob {
       refresh.put("run_date", slice.runDate().toString());
       refresh.put("batches", batches);
       refresh.put("events_merged", merged);
+      long staging = phase;
       return retrying(cfg.refresh(), "publish of " + version, () -> {
         try (BundleWriter w = BundleWriter.open(Path.of(cfg.export().bundlesRoot()), version,
             Clock.fixed(slice.end(), ZoneOffset.UTC))) {
@@ -386,6 +396,7 @@ public final class RefreshJob {
           source.put("items_added", changes.itemsAdded());
           Manifest m = w.publish(IncrementalBundle.metadata(parent.manifest(), source, order.ids().length),
               cfg.export().keep());
+          logPhase("bundle staged and published", staging);
           return new Published(m.version(), changes);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -505,6 +516,13 @@ public final class RefreshJob {
         wait *= 2;
       }
     }
+  }
+
+  /** Logs how long a step took since {@code startedNanos}; returns now, the start of the next step. */
+  private static long logPhase(String step, long startedNanos) {
+    long now = System.nanoTime();
+    LOG.info("refresh: {} in {} s", step, String.format(Locale.ROOT, "%.1f", (now - startedNanos) / 1e9));
+    return now;
   }
 
   private static double seconds(long startedNanos) {

@@ -22,6 +22,7 @@ import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
+import dev.recsys.pipelines.spark.JobArgs;
 import dev.recsys.pipelines.spark.Jobs;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.Sessions;
@@ -77,10 +78,14 @@ import org.apache.spark.sql.functions;
  * AUC and log-loss on the test impressions, and the training loss curves. The quality gate then compares
  * {@code two_tower_dlrm} with the published model's metrics ({@code <root>/models/published.json}) or, before
  * the first publication, with every baseline on the same users, and writes its decision next to the report.
+ * {@code --window validation} evaluates the validation window the same way instead, without a gate: the window
+ * to tune settings on, so that the test window stays unseen.
  */
 public final class EvaluateModelsJob {
 
-  static final String USAGE = "EvaluateModelsJob --conf <overlays> --run-date <yyyy-mm-dd>";
+  static final String USAGE = "EvaluateModelsJob --conf <overlays> --run-date <yyyy-mm-dd> [--window test|validation]";
+  /** The windows a run can be evaluated on: test (reported and gated) or validation (for tuning, not gated). */
+  static final List<String> WINDOWS = List.of(SplitEventsJob.TEST, SplitEventsJob.VALIDATION);
 
   public static final String POPULARITY = "popularity";
   public static final String POPULARITY_RECENT = "popularity_recent";
@@ -125,12 +130,25 @@ public final class EvaluateModelsJob {
   }
 
   public static void main(String[] args) throws Exception {
-    Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date", "window"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
+      String window = window(a.get("window").orElse(SplitEventsJob.TEST));
       try (SparkSession spark = Sessions.open("recsys-evaluate", cfg.spark())) {
-        run(spark, cfg, a.runDate());
+        if (window.equals(SplitEventsJob.TEST)) {
+          run(spark, cfg, a.runDate());
+        } else {
+          evaluate(spark, cfg, a.runDate(), window);
+        }
       }
     });
+  }
+
+  /** Returns {@code name} if it is one of {@link #WINDOWS}. */
+  static String window(String name) {
+    if (!WINDOWS.contains(name)) {
+      throw new JobArgs.UsageException("--window must be one of " + WINDOWS + ", got '" + name + "'");
+    }
+    return name;
   }
 
   /** Returns {@code <root>/models/published.json}, the metrics of the model being served. */
@@ -148,14 +166,37 @@ public final class EvaluateModelsJob {
     return run(spark, cfg, runDate, TrainModelsJob.localDir(TrainModelsJob.modelDir(cfg.storage(), runDate)));
   }
 
-  /** Evaluates the models in {@code modelDir} (ONNX files and the ALS model) against the test window. */
+  /** Evaluates the models in {@code modelDir} (ONNX files and the ALS model) against the test window and gates. */
   static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelDir) throws IOException {
     StorageConfig storage = cfg.storage();
-    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
-    TestWindow w = TestWindow.load(spark, cfg, runDate, a);
+    EvaluationReport report = evaluate(spark, cfg, runDate, modelDir, SplitEventsJob.TEST);
+    Decision decision = decide(spark, storage, runDate, report, cfg.training());
+    String base = reportBase(storage, runDate);
+    Reports.write(spark, base + ".decision.json", decision);
+    System.out.printf(Locale.ROOT, "quality gate: %s: %s%n",
+        decision.publishable() ? "PUBLISHABLE" : "NOT PUBLISHABLE", decision.reason());
+    return new Result(report, decision, base + ".json", base + ".html", base + ".decision.json");
+  }
 
-    ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT),
-        Bootstrap.defaults());
+  /**
+   * Evaluates the models of {@code runDate} on {@code window} (test or validation) without gating: the report
+   * goes to {@link #reportBase} for the test window and to {@code <base>.validation} for the validation window,
+   * the one to tune on.
+   */
+  public static EvaluationReport evaluate(SparkSession spark, RecsysConfig cfg, LocalDate runDate, String window)
+      throws IOException {
+    return evaluate(spark, cfg, runDate, TrainModelsJob.localDir(TrainModelsJob.modelDir(cfg.storage(), runDate)),
+        window);
+  }
+
+  static EvaluationReport evaluate(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelDir,
+      String window) throws IOException {
+    StorageConfig storage = cfg.storage();
+    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
+    TestWindow w = TestWindow.load(spark, cfg, runDate, a, window(window));
+
+    ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT)
+        + (window.equals(SplitEventsJob.TEST) ? "" : ", " + window + " window"), Bootstrap.defaults());
     ItemCatalog catalog = new ItemCatalog(w.items.size(), w.trainCounts);
     Map<String, List<UserRanking>> rankings;
     float[] impressionProbabilities;
@@ -203,15 +244,12 @@ public final class EvaluateModelsJob {
     }
     EvaluationReport report = builder.build();
 
-    Decision decision = decide(spark, storage, runDate, report, cfg.training());
-    String base = reportBase(storage, runDate);
+    String base = reportBase(storage, runDate) + (window.equals(SplitEventsJob.TEST) ? "" : "." + window);
     writeText(spark, base + ".json", report.toJson());
     writeText(spark, base + ".html", HtmlReport.render(report));
-    Reports.write(spark, base + ".decision.json", decision);
-    System.out.print(summary(report));
-    System.out.printf(Locale.ROOT, "quality gate: %s: %s%nreport %s.{json,html}%n",
-        decision.publishable() ? "PUBLISHABLE" : "NOT PUBLISHABLE", decision.reason(), base);
-    return new Result(report, decision, base + ".json", base + ".html", base + ".decision.json");
+    System.out.printf(Locale.ROOT, "%s window of %s:%n%s", window, runDate, summary(report));
+    System.out.printf(Locale.ROOT, "report %s.{json,html}%n", base);
+    return report;
   }
 
   /**
@@ -351,7 +389,10 @@ public final class EvaluateModelsJob {
   record TestUser(String userId, int userIdx, UserAggregates state, long contextMs, String device,
       String placement, BitSet seen, long[] relevant) {}
 
-  /** The test window collected to the driver: catalogue items as of the test start, users, impressions. */
+  /**
+   * The evaluated window (test, or validation for tuning) collected to the driver: catalogue items as of the
+   * window's start, users, impressions.
+   */
   static final class TestWindow {
     private static final String START = "_start";
 
@@ -366,11 +407,12 @@ public final class EvaluateModelsJob {
     List<ModelInputs.Ranking> impressions = new ArrayList<>();
     float[] impressionClicks;
 
-    static TestWindow load(SparkSession spark, RecsysConfig cfg, LocalDate runDate, FeatureArtifacts a) {
+    static TestWindow load(SparkSession spark, RecsysConfig cfg, LocalDate runDate, FeatureArtifacts a,
+        String window) {
       StorageConfig storage = cfg.storage();
       TestWindow w = new TestWindow();
       Dataset<Row> examples = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES));
-      Dataset<Row> test = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TEST));
+      Dataset<Row> test = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(window));
       // Each user's test window starts at their first test event (one instant for a global split, per user for
       // a per-user holdout); items are taken as of the earliest start, so no test event leaks into them.
       Dataset<Row> starts = test.groupBy(Schemas.USER_ID).agg(min(col(FeatureTables.TS_MS)).as(START),
@@ -378,7 +420,7 @@ public final class EvaluateModelsJob {
               .as("_ctx"));
       Row bounds = starts.agg(min(START)).first();
       if (bounds.isNullAt(0)) {
-        throw new IllegalStateException("the test split of " + runDate + " is empty: nothing to evaluate");
+        throw new IllegalStateException("the " + window + " split of " + runDate + " is empty: nothing to evaluate");
       }
       w.testStartMs = bounds.getLong(0);
 

@@ -69,8 +69,48 @@ public final class ValidateEventsJob {
   private static final String SET_REASONS = "_set_reasons";
   private static final String TS_RAW = "_ts_raw";
 
-  /** Clean and quarantined rows of one run, before they are written. */
-  public record Validated(Dataset<Row> clean, Dataset<Row> quarantine) {}
+  /**
+   * Clean and quarantined rows of one run, before they are written: two filters of one cached pass over the rows
+   * (the checks shuffle several times), released by {@link #close}.
+   */
+  public static final class Validated implements AutoCloseable {
+    private final Dataset<Row> checked;
+    private final String runId;
+
+    private Validated(Dataset<Row> checked, String runId) {
+      this.checked = checked;
+      this.runId = runId;
+    }
+
+    /** The {@link Schemas#EVENTS} columns, typed, plus batch and ingest date, of rows without a reason. */
+    public Dataset<Row> clean() {
+      List<Column> cleanCols = new ArrayList<>();
+      for (String name : Schemas.EVENTS.names()) {
+        cleanCols.add(col(name));
+      }
+      cleanCols.add(col(IngestEventsJob.BATCH_ID));
+      cleanCols.add(col(IngestEventsJob.INGEST_DATE));
+      return checked.filter(size(col(REASONS)).equalTo(0)).select(cleanCols.toArray(Column[]::new));
+    }
+
+    /** The original line, reason codes and run id of rows with a reason. */
+    public Dataset<Row> quarantine() {
+      return checked.filter(size(col(REASONS)).gt(0)).select(
+          col(IngestEventsJob.RAW),
+          col(REASONS),
+          element_at(col(REASONS), 1).as(REASON),
+          col(Schemas.EVENT_ID), col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE),
+          col(TS_RAW).as(Schemas.TS),
+          col(IngestEventsJob.BATCH_ID), col(IngestEventsJob.SOURCE_FILE),
+          lit(runId).as(RUN_ID),
+          col(IngestEventsJob.INGEST_DATE));
+    }
+
+    @Override
+    public void close() {
+      checked.unpersist();
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date", "run-id"), Set.of(), a -> {
@@ -110,8 +150,8 @@ public final class ValidateEventsJob {
         : null;
 
     Validated out = validate(bronze, prior, v, asOf(runDate), runId);
-    Dataset<Row> quarantine = out.quarantine().cache();
-    Dataset<Row> clean = out.clean().cache();
+    Dataset<Row> quarantine = out.quarantine();
+    Dataset<Row> clean = out.clean();
     long rowsIn = bronze.count();
     long cleanCount = clean.count();
     long quarantined = quarantine.count();
@@ -137,8 +177,7 @@ public final class ValidateEventsJob {
         volumeAlerts(bronze, prior, v, runDate));
     String reportPath = storage.reports("validation") + "/" + runDate + ".json";
     Reports.write(spark, reportPath, report);
-    clean.unpersist();
-    quarantine.unpersist();
+    out.close();
     System.out.print(report.summary(reportPath));
     if (!passed) {
       throw new QualityGateException(String.format(java.util.Locale.ROOT,
@@ -159,25 +198,7 @@ public final class ValidateEventsJob {
     Dataset<Row> checked = withSetReasons(typed, prior, v)
         .withColumn(REASONS, concat(col(ROW_REASONS), col(SET_REASONS)))
         .drop(ROW_REASONS, SET_REASONS);
-
-    List<Column> cleanCols = new ArrayList<>();
-    for (String name : Schemas.EVENTS.names()) {
-      cleanCols.add(col(name));
-    }
-    cleanCols.add(col(IngestEventsJob.BATCH_ID));
-    cleanCols.add(col(IngestEventsJob.INGEST_DATE));
-    Dataset<Row> clean = checked.filter(size(col(REASONS)).equalTo(0)).select(cleanCols.toArray(Column[]::new));
-
-    Dataset<Row> quarantine = checked.filter(size(col(REASONS)).gt(0)).select(
-        col(IngestEventsJob.RAW),
-        col(REASONS),
-        element_at(col(REASONS), 1).as(REASON),
-        col(Schemas.EVENT_ID), col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE),
-        col(TS_RAW).as(Schemas.TS),
-        col(IngestEventsJob.BATCH_ID), col(IngestEventsJob.SOURCE_FILE),
-        lit(runId).as(RUN_ID),
-        col(IngestEventsJob.INGEST_DATE));
-    return new Validated(clean, quarantine);
+    return new Validated(checked.cache(), runId);
   }
 
   /**
@@ -269,7 +290,8 @@ public final class ValidateEventsJob {
         .withColumn("_dup_id", dupId)
         .withColumn("_cand2", stillCandidate)
         .withColumn("_event_rank", when(stillCandidate, row_number().over(Window.partitionBy(col("_cand2"),
-            col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE), col(Schemas.TS)).orderBy(col(Schemas.EVENT_ID), col(IngestEventsJob.RAW)))));
+            col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE), col(Schemas.TS))
+            .orderBy(col(Schemas.EVENT_ID), col(IngestEventsJob.RAW)))));
     Column dupEvent = col("_cand2").and(col("_event_rank").gt(1).or(col("_seen_event")));
     Column kept = col("_cand2").and(dupEvent.unary_$bang());
     marked = marked
