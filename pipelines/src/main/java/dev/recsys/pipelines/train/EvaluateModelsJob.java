@@ -298,7 +298,7 @@ public final class EvaluateModelsJob {
       throws OrtException {
     List<ModelInputs.ItemTower> itemInputs = new ArrayList<>();
     for (int row = 0; row < w.items.size(); row++) {
-      itemInputs.add(ModelInputs.itemTower(w.items.get(row), w.itemIdx[row], w.testStartMs, a));
+      itemInputs.add(ModelInputs.itemTower(w.items.get(row), w.itemIdx[row], w.itemsAsOfMs, a));
     }
     List<ModelInputs.UserTower> userInputs = new ArrayList<>();
     for (TestUser u : w.users) {
@@ -396,7 +396,8 @@ public final class EvaluateModelsJob {
   static final class TestWindow {
     private static final String START = "_start";
 
-    long testStartMs;
+    /** The instant item aggregates and ages are taken at: just after the last event they count. */
+    long itemsAsOfMs;
     List<ItemAggregates> items = new ArrayList<>();
     int[] itemIdx;
     Map<Long, Long> trainCounts = new HashMap<>();
@@ -413,8 +414,11 @@ public final class EvaluateModelsJob {
       TestWindow w = new TestWindow();
       Dataset<Row> examples = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES));
       Dataset<Row> test = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(window));
-      // Each user's test window starts at their first test event (one instant for a global split, per user for
-      // a per-user holdout); items are taken as of the earliest start, so no test event leaks into them.
+      // Each user's window starts at their first event in it (one instant for a global split, per user for a
+      // per-user holdout). Item aggregates count every event before its own user's start: for a global split the
+      // events before the window; for a per-user holdout every user's earlier splits (as the popularity baseline
+      // does), not only what happened before the earliest user's start, which would describe the catalogue as it
+      // was months before most of the evaluated users and far from the rows the models were trained on.
       Dataset<Row> starts = test.groupBy(Schemas.USER_ID).agg(min(col(FeatureTables.TS_MS)).as(START),
           min(struct(col(FeatureTables.TS_MS), col(Schemas.EVENT_ID), col(Schemas.DEVICE), col(Schemas.PLACEMENT)))
               .as("_ctx"));
@@ -422,16 +426,21 @@ public final class EvaluateModelsJob {
       if (bounds.isNullAt(0)) {
         throw new IllegalStateException("the " + window + " split of " + runDate + " is empty: nothing to evaluate");
       }
-      w.testStartMs = bounds.getLong(0);
+
 
       Dataset<Row> itemInfo = Tables.read(spark, storage.table(BuildFeaturesJob.FEATURES_ITEMS))
           .drop(FeatureTables.ITEM_TOTAL, FeatureTables.ITEM_RECENT, FeatureTables.ITEM_VIEWS,
               FeatureTables.ITEM_CLICKS, FeatureTables.ITEM_PURCHASES);
       Dataset<Row> events = FeatureTables.withItemInfo(Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
           .where(col(Schemas.TS).lt(lit(Timestamp.from(ValidateEventsJob.asOf(runDate))))), itemInfo);
-      List<Row> items = FeatureTables.itemsAsOf(events.where(col(FeatureTables.TS_MS).lt(w.testStartMs)), itemInfo,
-              w.testStartMs)
+      Dataset<Row> itemEvents = events.join(starts.select(Schemas.USER_ID, START), new String[] {Schemas.USER_ID},
+              "left")
+          .where(col(START).isNull().or(col(FeatureTables.TS_MS).lt(col(START)))).drop(START).cache();
+      Row last = itemEvents.agg(functions.max(FeatureTables.TS_MS)).first();
+      w.itemsAsOfMs = last.isNullAt(0) ? bounds.getLong(0) : last.getLong(0) + 1;
+      List<Row> items = FeatureTables.itemsAsOf(itemEvents, itemInfo, w.itemsAsOfMs)
           .orderBy(FeatureTables.ITEM_ROW).collectAsList();
+      itemEvents.unpersist();
       w.itemIdx = new int[items.size()];
       for (int row = 0; row < items.size(); row++) {
         Row r = items.get(row);
