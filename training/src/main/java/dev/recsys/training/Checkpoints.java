@@ -34,7 +34,10 @@ final class Checkpoints {
   private final String name;
   private final String config;
 
-  /** {@code config} identifies the architecture; a checkpoint written for another one is refused. */
+  /**
+   * {@code config} identifies the architecture and training settings; a checkpoint written for other ones is
+   * refused.
+   */
   Checkpoints(Path dir, String name, String config) {
     this.dir = dir;
     this.name = name;
@@ -43,9 +46,11 @@ final class Checkpoints {
 
   /**
    * Returns the losses of the epochs the checkpoint holds, after copying its parameters into {@code block}
-   * (already initialised); returns an empty list, loading nothing, when the directory has no checkpoint.
+   * (already initialised); returns an empty list, loading nothing, when the directory has no checkpoint. A
+   * checkpoint of other settings, or of more than {@code epochs} epochs, is refused: resuming it would return a
+   * model this run did not ask for.
    */
-  List<Float> restore(Block block) throws IOException {
+  List<Float> restore(Block block, int epochs) throws IOException {
     Path progressFile = dir.resolve(name + ".progress");
     if (!Files.exists(progressFile)) {
       return List.of();
@@ -57,11 +62,17 @@ final class Checkpoints {
     String saved = progress.getProperty("config");
     if (!config.equals(saved)) {
       throw new IllegalStateException("checkpoint in " + dir + " was written for " + saved
-          + " but this run has " + config + "; use another checkpoint directory");
+          + " but this run has " + config + "; delete it to train from scratch, or use another checkpoint "
+          + "directory");
     }
     List<Float> losses = new ArrayList<>();
     for (String loss : progress.getProperty("losses").split(",")) {
       losses.add(Float.parseFloat(loss));
+    }
+    if (losses.size() > epochs) {
+      throw new IllegalStateException("checkpoint in " + dir + " holds " + losses.size() + " epochs of " + name
+          + " but this run asks for " + epochs + "; delete it to train from scratch, or use another checkpoint "
+          + "directory");
     }
     readParameters(block, dir.resolve(paramsFile(losses.size())));
     return losses;

@@ -54,6 +54,15 @@ public record TrainConfig(
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device);
   }
 
+  /**
+   * Returns the settings besides the model that shape what an epoch trains (learning rate, batch size, seed,
+   * batch limit): a checkpoint written under other ones would be resumed into a different run.
+   */
+  public String trajectory() {
+    return "learningRate=" + learningRate + ", batchSize=" + batchSize + ", seed=" + seed + ", maxBatches="
+        + maxBatches;
+  }
+
   /** Returns a copy that logs every {@code logEvery} batches. */
   public TrainConfig withLogEvery(int logEvery) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);

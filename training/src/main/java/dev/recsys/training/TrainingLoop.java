@@ -63,8 +63,9 @@ final class TrainingLoop {
     model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes);
     Checkpoints checkpoints = cfg.checkpointDir() == null
         ? null
-        : new Checkpoints(cfg.checkpointDir(), name, modelConfig);
-    List<Float> epochLosses = new ArrayList<>(checkpoints == null ? List.of() : checkpoints.restore(model.getBlock()));
+        : new Checkpoints(cfg.checkpointDir(), name, modelConfig + "; " + cfg.trajectory());
+    List<Float> epochLosses = new ArrayList<>(checkpoints == null ? List.of()
+        : checkpoints.restore(model.getBlock(), cfg.epochs()));
     if (!epochLosses.isEmpty()) {
       LOG.info("{}: resumed from {} after epoch {}", name, cfg.checkpointDir(), epochLosses.size());
     }

@@ -80,6 +80,20 @@ class TrainTwoTowerTest {
   }
 
   @Test
+  void aCheckpointOfOtherSettingsOrMoreEpochsIsRefused(@TempDir Path dir) throws Exception {
+    TrainConfig train = TrainConfig.of(0.01f, 2, 32, 3).withMaxBatches(1).withCheckpointDir(dir);
+    TrainTwoTower.train(config, train, world.batches(32, 1, 5)).model().close();
+    IllegalStateException rate = assertThrows(IllegalStateException.class, () -> TrainTwoTower.train(config,
+        TrainConfig.of(0.02f, 2, 32, 3).withMaxBatches(1).withCheckpointDir(dir), world.batches(32, 1, 5)));
+    assertTrue(rate.getMessage().contains("learningRate=0.01") && rate.getMessage().contains("learningRate=0.02"),
+        rate.getMessage());
+    IllegalStateException fewer = assertThrows(IllegalStateException.class, () -> TrainTwoTower.train(config,
+        TrainConfig.of(0.01f, 1, 32, 3).withMaxBatches(1).withCheckpointDir(dir), world.batches(32, 1, 5)));
+    assertTrue(fewer.getMessage().contains("holds 2 epochs") && fewer.getMessage().contains("asks for 1"),
+        fewer.getMessage());
+  }
+
+  @Test
   void badBatchesFailNamingBothSides() {
     TrainConfig train = TrainConfig.of(0.01f, 1, 16, 3);
     IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,

@@ -43,6 +43,9 @@ public final class QualityBenchmark {
           .withStorage(new StorageConfig(loaded.storage().root() + "/quality-benchmark"))
           .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH));
       String load = BenchmarkResults.loadAverage();
+      // From scratch each time: an earlier run's lake would be skipped by ingest and its checkpoints resumed.
+      org.apache.hadoop.fs.Path lake = new org.apache.hadoop.fs.Path(cfg.storage().root());
+      lake.getFileSystem(new org.apache.hadoop.conf.Configuration()).delete(lake, true);
       try (SparkSession spark = Sessions.open("recsys-quality-benchmark", cfg.spark())) {
         EvaluationReport report = run(spark, cfg, a.required("movielens"), a.runDate(), window);
         if (!window.equals(SplitEventsJob.TEST)) {
