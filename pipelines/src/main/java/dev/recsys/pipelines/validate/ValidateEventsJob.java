@@ -70,8 +70,10 @@ public final class ValidateEventsJob {
   private static final String TS_RAW = "_ts_raw";
 
   /**
-   * Clean and quarantined rows of one run, before they are written: two filters of one cached pass over the rows
-   * (the checks shuffle several times), released by {@link #close}.
+   * Clean and quarantined rows of one run, before they are written: two filters of one pass over the rows (the
+   * checks shuffle several times), computed once, released by {@link #close}. The pass is checkpointed rather
+   * than cached: writing the clean rows into {@code events}, which the duplicate checks read, would otherwise
+   * make Spark recompute a cache built on that table.
    */
   public static final class Validated implements AutoCloseable {
     private final Dataset<Row> checked;
@@ -198,7 +200,7 @@ public final class ValidateEventsJob {
     Dataset<Row> checked = withSetReasons(typed, prior, v)
         .withColumn(REASONS, concat(col(ROW_REASONS), col(SET_REASONS)))
         .drop(ROW_REASONS, SET_REASONS);
-    return new Validated(checked.cache(), runId);
+    return new Validated(checked.localCheckpoint(), runId);
   }
 
   /**
