@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -164,16 +163,25 @@ public final class FeatureTables {
     Dataset<Row> perCategory = events.groupBy(Schemas.USER_ID, CATEGORY_IDX).agg(count(lit(1)).as("_n"))
         .groupBy(Schemas.USER_ID)
         .agg(collect_list(struct(col(CATEGORY_IDX).as("c"), col("_n").as("n"))).as("_cats"));
+    // Plain hash aggregates, the distinct count and the latest events apart: one aggregate holding
+    // countDistinct and a list of every event per user would expand the rows and sort them all.
     Dataset<Row> totals = events.groupBy(Schemas.USER_ID).agg(
         typeCount(EventType.VIEW).as(VIEWS), typeCount(EventType.CLICK).as(CLICKS),
         typeCount(EventType.ADD_TO_CART).as(CARTS), typeCount(EventType.PURCHASE).as(PURCHASES),
         typeCount(EventType.FAVORITE).as(FAVORITES), typeCount(EventType.RATING).as(RATINGS),
-        countDistinct(Schemas.ITEM_ID).as(UNIQUE_ITEMS),
         max(TS_MS).as(LAST_EVENT_MS),
-        coalesce(sum(purchaseCents()), lit(0L)).as(SPEND_CENTS),
-        sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"),
+        coalesce(sum(purchaseCents()), lit(0L)).as(SPEND_CENTS));
+    Dataset<Row> unique = events.select(Schemas.USER_ID, Schemas.ITEM_ID).distinct().groupBy(Schemas.USER_ID)
+        .agg(count(lit(1)).as(UNIQUE_ITEMS));
+    // The latest historyLength events by (timestamp, event id), newest first.
+    Dataset<Row> latest = events
+        .withColumn("_rank", row_number().over(Window.partitionBy(Schemas.USER_ID)
+            .orderBy(col(TS_MS).desc(), col(Schemas.EVENT_ID).desc())))
+        .where(col("_rank").leq(historyLength))
+        .groupBy(Schemas.USER_ID)
+        .agg(sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"),
             col(ITEM_ROW).as("r"))), false).as("_all"));
-    return totals.join(perCategory, Schemas.USER_ID)
+    return totals.join(unique, Schemas.USER_ID).join(latest, Schemas.USER_ID).join(perCategory, Schemas.USER_ID)
         .withColumn(HISTORY, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.i)"))
         .withColumn(HISTORY_ROWS, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.r)"))
         .withColumn(CATEGORY_COUNTS, expr("transform(sequence(0, " + (categories - 1)

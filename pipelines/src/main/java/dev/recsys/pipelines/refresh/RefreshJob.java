@@ -324,9 +324,8 @@ public final class RefreshJob {
     }
     long endMs = slice.end().toEpochMilli();
     long phase = System.nanoTime();
-    // Read by the touched-set, item and user steps below: scanned once.
     Dataset<Row> events = Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
-        .where(col(Schemas.TS).lt(lit(Timestamp.from(slice.end())))).cache();
+        .where(col(Schemas.TS).lt(lit(Timestamp.from(slice.end()))));
     long parentAsOf;
     try (Snapshot users = Snapshot.open(parent.file(BundleLayout.USERS))) {
       parentAsOf = Long.parseLong(users.metadata().get(FeatureSnapshots.AS_OF_MS));
@@ -374,7 +373,6 @@ public final class RefreshJob {
       phase = logPhase("users recomputed", phase);
       touchedItems.unpersist();
       touchedUsers.unpersist();
-      events.unpersist();
 
       String version = version(parent.version(), slice);
       Map<String, Object> refresh = new LinkedHashMap<>();

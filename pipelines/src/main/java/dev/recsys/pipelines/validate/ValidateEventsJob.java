@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
@@ -43,6 +44,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,10 +70,13 @@ public final class ValidateEventsJob {
   private static final String ROW_REASONS = "_row_reasons";
   private static final String SET_REASONS = "_set_reasons";
   private static final String TS_RAW = "_ts_raw";
+  private static final String PRIOR = "_prior";
 
   /**
-   * Clean and quarantined rows of one run, before they are written: two filters of one cached pass over the rows
-   * (the checks shuffle several times), released by {@link #close}.
+   * Clean and quarantined rows of one run, before they are written: two filters of one pass over the rows (the
+   * checks shuffle several times), computed once, released by {@link #close}. The pass is checkpointed rather
+   * than cached: writing the clean rows into {@code events}, which the duplicate checks read, would otherwise
+   * make Spark recompute a cache built on that table.
    */
   public static final class Validated implements AutoCloseable {
     private final Dataset<Row> checked;
@@ -198,7 +203,7 @@ public final class ValidateEventsJob {
     Dataset<Row> checked = withSetReasons(typed, prior, v)
         .withColumn(REASONS, concat(col(ROW_REASONS), col(SET_REASONS)))
         .drop(ROW_REASONS, SET_REASONS);
-    return new Validated(checked.cache(), runId);
+    return new Validated(checked.localCheckpoint(), runId);
   }
 
   /**
@@ -263,38 +268,44 @@ public final class ValidateEventsJob {
    * Adds the reasons that depend on other rows, among rows that passed the row checks: the second and later
    * rows of an event id (the earliest by timestamp is kept) or of a (user, item, type, timestamp), ids and
    * events already kept by earlier runs, and users above the bot limit on a day.
+   *
+   * <p>Two shuffles: the rows and the ids of {@code prior} by event id, for the id checks; then the rows and the
+   * events of {@code prior} by user, for the event and bot checks, whose windows all lie within one user. Prior
+   * rows join each window as marked rows (then dropped) rather than through a join, which would shuffle again.
    */
   static Dataset<Row> withSetReasons(Dataset<Row> rows, Dataset<Row> prior, ValidationConfig v) {
-    Column candidate = size(col(ROW_REASONS)).equalTo(0);
-    Dataset<Row> marked = rows
-        .withColumn("_cand", candidate)
-        .withColumn("_id_rank", when(candidate, row_number().over(Window.partitionBy(col("_cand"),
-            col(Schemas.EVENT_ID)).orderBy(col(Schemas.TS), col(IngestEventsJob.RAW)))))
-        .withColumn("_seen_id", lit(false))
-        .withColumn("_seen_event", lit(false));
+    Dataset<Row> byId = rows
+        .withColumn("_cand", size(col(ROW_REASONS)).equalTo(0))
+        .withColumn(PRIOR, lit(false));
     if (prior != null) {
-      Dataset<Row> priorIds = prior.select(col(Schemas.EVENT_ID).as("_prior_id"), lit(true).as("_p1")).distinct();
-      Dataset<Row> priorEvents = prior.select(col(Schemas.USER_ID).as("_pu"), col(Schemas.ITEM_ID).as("_pi"),
-          col(Schemas.EVENT_TYPE).as("_pt"), col(Schemas.TS).as("_pts"), lit(true).as("_p2")).distinct();
-      marked = marked
-          .join(priorIds, col(Schemas.EVENT_ID).equalTo(col("_prior_id")), "left")
-          .join(priorEvents, col(Schemas.USER_ID).equalTo(col("_pu")).and(col(Schemas.ITEM_ID).equalTo(col("_pi")))
-              .and(col(Schemas.EVENT_TYPE).equalTo(col("_pt"))).and(col(Schemas.TS).equalTo(col("_pts"))), "left")
-          .withColumn("_seen_id", coalesce(col("_p1"), lit(false)))
-          .withColumn("_seen_event", coalesce(col("_p2"), lit(false)))
-          .drop("_prior_id", "_p1", "_pu", "_pi", "_pt", "_pts", "_p2");
+      byId = byId.unionByName(prior.select(Schemas.EVENT_ID).distinct()
+          .withColumn("_cand", lit(false)).withColumn(PRIOR, lit(true)), true);
     }
-    Column dupId = candidate.and(col("_id_rank").gt(1).or(col("_seen_id")));
-    Column stillCandidate = candidate.and(dupId.unary_$bang());
-    marked = marked
+    Dataset<Row> ids = byId.repartition(col(Schemas.EVENT_ID))
+        .withColumn("_id_rank", when(col("_cand"), row_number().over(Window.partitionBy(col("_cand"),
+            col(Schemas.EVENT_ID)).orderBy(col(Schemas.TS), col(IngestEventsJob.RAW)))))
+        .withColumn("_seen_id", anyPrior(Window.partitionBy(col(Schemas.EVENT_ID))))
+        .where(col(PRIOR).unary_$bang());
+    Column dupId = col("_cand").and(col("_id_rank").gt(1).or(col("_seen_id")));
+
+    Dataset<Row> byUser = ids
         .withColumn("_dup_id", dupId)
-        .withColumn("_cand2", stillCandidate)
-        .withColumn("_event_rank", when(stillCandidate, row_number().over(Window.partitionBy(col("_cand2"),
-            col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE), col(Schemas.TS))
-            .orderBy(col(Schemas.EVENT_ID), col(IngestEventsJob.RAW)))));
+        .withColumn("_cand2", col("_cand").and(dupId.unary_$bang()));
+    if (prior != null) {
+      byUser = byUser.unionByName(prior.select(Schemas.USER_ID, Schemas.ITEM_ID, Schemas.EVENT_TYPE, Schemas.TS)
+          .distinct().withColumn("_cand2", lit(false)).withColumn(PRIOR, lit(true)), true);
+    }
+    Column[] event = {col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE), col(Schemas.TS)};
+    Column[] candidateEvent = {col("_cand2"), col(Schemas.USER_ID), col(Schemas.ITEM_ID), col(Schemas.EVENT_TYPE),
+        col(Schemas.TS)};
+    Dataset<Row> events = byUser.repartition(col(Schemas.USER_ID))
+        .withColumn("_event_rank", when(col("_cand2"), row_number().over(Window.partitionBy(candidateEvent)
+            .orderBy(col(Schemas.EVENT_ID), col(IngestEventsJob.RAW)))))
+        .withColumn("_seen_event", anyPrior(Window.partitionBy(event)))
+        .where(col(PRIOR).unary_$bang());
     Column dupEvent = col("_cand2").and(col("_event_rank").gt(1).or(col("_seen_event")));
     Column kept = col("_cand2").and(dupEvent.unary_$bang());
-    marked = marked
+    Dataset<Row> marked = events
         .withColumn("_dup_event", dupEvent)
         .withColumn("_kept", kept)
         .withColumn("_day", to_date(col(Schemas.TS)))
@@ -306,8 +317,13 @@ public final class ValidateEventsJob {
             reasonIf(col("_dup_id"), Reason.DUPLICATE_EVENT_ID),
             reasonIf(col("_dup_event"), Reason.DUPLICATE_EVENT),
             reasonIf(bot, Reason.BOT))))
-        .drop("_cand", "_id_rank", "_seen_id", "_seen_event", "_dup_id", "_cand2", "_event_rank", "_dup_event",
-            "_kept", "_day", "_per_day", "_rating_raw", "_value_raw");
+        .drop("_cand", PRIOR, "_id_rank", "_seen_id", "_dup_id", "_cand2", "_event_rank", "_seen_event",
+            "_dup_event", "_kept", "_day", "_per_day", "_rating_raw", "_value_raw");
+  }
+
+  /** Whether the window holds a row of {@code prior}. */
+  private static Column anyPrior(WindowSpec w) {
+    return max(when(col(PRIOR), 1).otherwise(0)).over(w).equalTo(1);
   }
 
   /** Rows per day by event timestamp, over every row with a usable timestamp (clean or not), this run and before. */
