@@ -65,6 +65,26 @@ def nightly(overlay: str = "cluster") -> DagSpec:
     )
 
 
+# The refresh slice ends where its data interval does, to the minute, in UTC: "2026-12-03T09:15Z".
+SLICE_END = "{{ data_interval_end.strftime('%Y-%m-%dT%H:%MZ') }}"
+
+
+def refresh(overlay: str = "cluster") -> DagSpec:
+    """The 15-minute refresh: one job ingesting the slice's landing batches (exactly once), validating them,
+    updating the touched users' and items' features, embedding and indexing new items and publishing an
+    incremental bundle. One task: its steps share the slice's rows in one Spark application, and every step is
+    idempotent, so a retry redoes the whole slice safely."""
+    task = Task("refresh", "refresh", ("--conf", overlay, "--slice-end", SLICE_END),
+                retries=3, retry_delay_minutes=2, sla_minutes=10)
+    return DagSpec(
+        dag_id="recsys_refresh",
+        schedule="*/15 * * * *",
+        description="ingest the last 15 minutes (MERGE on event id) -> validate -> touched features -> new items "
+                    "embedded and indexed -> incremental bundle",
+        tasks=(task,),
+    )
+
+
 def command(task: Task, launcher: str | None = None, spark_args: tuple[str, ...] = ()) -> list[str]:
     """The argv of a task: the launcher, spark-submit options, the subcommand, then the job's arguments."""
     launcher = launcher or os.path.join(RECSYS_HOME, "recsys")

@@ -70,6 +70,26 @@ class NightlyTest(unittest.TestCase):
         self.assertEqual(["./recsys", "--master", "yarn", "validate", "--conf", "cluster", "--run-date"], argv[:7])
 
 
+class RefreshTest(unittest.TestCase):
+    def setUp(self):
+        self.dag = spec.refresh()
+
+    def test_every_fifteen_minutes_one_run_at_a_time(self):
+        self.assertEqual("*/15 * * * *", self.dag.schedule)
+        self.assertEqual(1, self.dag.max_active_runs, "slices are refreshed in order, never two at once")
+
+    def test_one_retried_task_ending_at_the_interval_end(self):
+        self.assertEqual(["refresh"], [t.task_id for t in self.dag.tasks])
+        t = self.dag.task("refresh")
+        self.assertGreater(t.retries, 0, "a failed slice is retried: the job is idempotent")
+        self.assertEqual(spec.SLICE_END, t.args[t.args.index("--slice-end") + 1])
+        self.assertLessEqual(t.sla_minutes, 15)
+
+    def test_refresh_dag_file_times_out_within_its_interval(self):
+        kw = dag_kwargs(DAGS / "recsys_refresh.py")
+        self.assertEqual("timedelta(minutes=15)", kw["dagrun_timeout"])
+
+
 APP_JARS = list((ROOT / "pipelines" / "target").glob("recsys-pipelines-*-app.jar"))
 
 
@@ -87,6 +107,14 @@ class CommandsRunTest(unittest.TestCase):
                 done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
                 self.assertEqual(0, done.returncode, f"{argv}\n{done.stdout}\n{done.stderr}")
                 self.assertIn("dry run: arguments and config are valid", done.stdout)
+
+    def test_the_refresh_command_is_accepted_by_its_job(self):
+        t = spec.refresh(overlay="local").task("refresh")
+        argv = [a.replace(spec.SLICE_END, "2026-12-03T09:15Z") for a in spec.command(t, launcher=str(ROOT / "recsys"))]
+        env = dict(os.environ, RECSYS_DRY_RUN="true")
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(0, done.returncode, f"{argv}\n{done.stdout}\n{done.stderr}")
+        self.assertIn("dry run: arguments and config are valid", done.stdout)
 
 
 if __name__ == "__main__":

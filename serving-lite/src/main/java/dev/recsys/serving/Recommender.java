@@ -136,9 +136,9 @@ public final class Recommender {
       List<Item> out = new ArrayList<>(k);
       for (int r = 0; r < n && out.size() < k; r++) {
         long id = found.id(0, r);
-        if (id >= 0 && id != row) {
+        if (id >= 0 && b.row(id) != row) {
           float score = found.score(0, r);
-          out.add(new Item(b.items().snapshot().id((int) id), score, out.size() + 1,
+          out.add(new Item(b.items().snapshot().id(b.row(id)), score, out.size() + 1,
               String.format(Locale.ROOT, "item-tower similarity %.3f", score)));
         }
       }
@@ -196,8 +196,8 @@ public final class Recommender {
     int m = 0;
     for (int r = 0; r < n; r++) {
       long id = found.id(0, r);
-      if (id >= 0 && allowed(b, (int) id, dropped, req)) {
-        rows[m] = (int) id;
+      if (id >= 0 && allowed(b, b.row(id), dropped, req)) {
+        rows[m] = b.row(id);
         scores[m++] = found.score(0, r);
       }
     }

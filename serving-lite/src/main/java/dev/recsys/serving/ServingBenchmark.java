@@ -147,7 +147,7 @@ public final class ServingBenchmark {
       try {
         String url = "http://127.0.0.1:" + app.port();
         warmUp(url, users, warmup);
-        String loadBefore = loadavg();
+        String loadBefore = BenchmarkResults.loadAverage();
         for (int c : connections) {
           String before = scrape(url);
           String out = wrk(url, script, c, seconds);
@@ -158,7 +158,7 @@ public final class ServingBenchmark {
               c, run.p50Ms(), run.p99Ms(), run.rps(), run.non2xx());
           System.out.print(stageTable(stages(before, after)));
         }
-        load = loadBefore + " before, " + loadavg() + " after";
+        load = loadBefore + " before, " + BenchmarkResults.loadAverage() + " after";
       } finally {
         app.stop();
       }
@@ -328,15 +328,6 @@ public final class ServingBenchmark {
 
   private static String bound(double ms) {
     return Double.isInfinite(ms) ? "+Inf" : String.format(Locale.ROOT, "%.1f", ms);
-  }
-
-  private static String loadavg() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | ArrayIndexOutOfBoundsException e) {
-      return "unknown";
-    }
   }
 
   private static String machine() {

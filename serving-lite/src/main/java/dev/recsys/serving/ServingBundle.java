@@ -50,6 +50,7 @@ public final class ServingBundle {
   private final Snapshot vectorSnapshot;
   private final VectorColumn vectors;
   private final FaissIndex index;
+  private final int[] indexRows;
   private final OnnxScorer userTower;
   private final OnnxScorer ranker;
   private final Popularity popularity;
@@ -58,7 +59,7 @@ public final class ServingBundle {
 
   private ServingBundle(String version, Instant createdAt, long asOfMs, FeatureArtifacts artifacts,
       FeatureSnapshots.Users users, FeatureSnapshots.Items items, Snapshot vectorSnapshot, FaissIndex index,
-      OnnxScorer userTower, OnnxScorer ranker, Popularity popularity) {
+      int[] indexRows, OnnxScorer userTower, OnnxScorer ranker, Popularity popularity) {
     this.version = version;
     this.createdAt = createdAt;
     this.asOfMs = asOfMs;
@@ -68,6 +69,7 @@ public final class ServingBundle {
     this.vectorSnapshot = vectorSnapshot;
     this.vectors = vectorSnapshot.vectorColumn(BundleLayout.VECTOR_COLUMN);
     this.index = index;
+    this.indexRows = indexRows;
     this.userTower = userTower;
     this.ranker = ranker;
     this.popularity = popularity;
@@ -114,6 +116,11 @@ public final class ServingBundle {
         throw new IllegalStateException("bundle " + v + ": " + BundleLayout.INDEX + " holds " + index.ntotal()
             + " vectors of dim " + index.dim() + " but the items are " + itemSnap.rows() + " vectors of dim " + dim);
       }
+      int[] indexRows = bundle.indexRows(itemSnap.rows());
+      if (indexRows.length != itemSnap.rows()) {
+        throw new IllegalStateException("bundle " + v + ": " + BundleLayout.INDEX_ROWS + " maps " + indexRows.length
+            + " index ids but the index holds " + itemSnap.rows());
+      }
       tune(index, cfg, v);
       OnnxScorer userTower = OnnxScorer.open(bundle.file(BundleLayout.USER_TOWER), cfg.onnxThreads(), cfg.onnxDevice());
       opened.add(userTower);
@@ -132,7 +139,7 @@ public final class ServingBundle {
             + FeatureSnapshots.AS_OF_MS);
       }
       return new ServingBundle(v, bundle.manifest().createdAt(), Long.parseLong(asOf), artifacts,
-          new FeatureSnapshots.Users(userSnap), new FeatureSnapshots.Items(itemSnap), vectorSnap, index, userTower,
+          new FeatureSnapshots.Users(userSnap), new FeatureSnapshots.Items(itemSnap), vectorSnap, index, indexRows, userTower,
           ranker, popularity);
     } catch (IOException | OrtException | RuntimeException e) {
       closeAll(opened);
@@ -255,6 +262,11 @@ public final class ServingBundle {
 
   public FaissIndex index() {
     return index;
+  }
+
+  /** Returns the item row of a FAISS id from {@link #index()} (they differ after a refresh added items). */
+  public int row(long indexId) {
+    return indexRows[(int) indexId];
   }
 
   public OnnxScorer userTower() {

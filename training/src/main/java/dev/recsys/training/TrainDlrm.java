@@ -14,14 +14,19 @@ public final class TrainDlrm {
 
   private TrainDlrm() {}
 
-  /**
-   * Returns the trained model and its losses. {@code batches} is iterated once per epoch (each call to
-   * {@code iterator()} must start the data over); every batch has at most {@code train.batchSize()} rows and, when
-   * the purchase head is on, purchase labels. With {@code train.checkpointDir()} the run resumes after the last
-   * epoch saved there.
-   */
+  /** Returns the model trained on {@code batches} in the same order every epoch; see the other overload. */
   public static TrainingResult<DlrmModel> train(DlrmConfig config, TrainConfig train, Iterable<RankingBatch> batches)
       throws IOException {
+    return train(config, train, EpochBatches.of(batches));
+  }
+
+  /**
+   * Returns the trained model and its losses. {@code batches} is asked for each epoch's batches in turn; every
+   * batch has at most {@code train.batchSize()} rows and, when the purchase head is on, purchase labels. With
+   * {@code train.checkpointDir()} the run resumes after the last epoch saved there.
+   */
+  public static TrainingResult<DlrmModel> train(DlrmConfig config, TrainConfig train,
+      EpochBatches<RankingBatch> batches) throws IOException {
     Engine.getInstance().setRandomSeed(train.seed());
     DlrmModel model = new DlrmModel(config, train.device());
     try {

@@ -15,14 +15,19 @@ public final class TrainTwoTower {
 
   private TrainTwoTower() {}
 
-  /**
-   * Returns the trained model and its losses. {@code batches} is iterated once per epoch (each call to
-   * {@code iterator()} must start the data over); every batch has at most {@code train.batchSize()} rows.
-   * Parameters are seeded from {@code train.seed()}; with {@code train.checkpointDir()} the run resumes after the
-   * last epoch saved there.
-   */
+  /** Returns the model trained on {@code batches} in the same order every epoch; see the other overload. */
   public static TrainingResult<TwoTowerModel> train(
       TwoTowerConfig config, TrainConfig train, Iterable<TwoTowerBatch> batches) throws IOException {
+    return train(config, train, EpochBatches.of(batches));
+  }
+
+  /**
+   * Returns the trained model and its losses. {@code batches} is asked for each epoch's batches in turn; every
+   * batch has at most {@code train.batchSize()} rows. Parameters are seeded from {@code train.seed()}; with
+   * {@code train.checkpointDir()} the run resumes after the last epoch saved there.
+   */
+  public static TrainingResult<TwoTowerModel> train(
+      TwoTowerConfig config, TrainConfig train, EpochBatches<TwoTowerBatch> batches) throws IOException {
     Engine.getInstance().setRandomSeed(train.seed());
     TwoTowerModel model = new TwoTowerModel(config, train.device());
     try {

@@ -22,12 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epoch and batch loop both trainers share: Adam updates, loss and throughput logging, per-epoch
- * checkpoints and resuming from them, and the {@code maxBatches} limit.
+ * The epoch and batch loop both trainers share: batches read ahead on a background thread ({@link Prefetch}),
+ * Adam updates, loss and throughput logging, per-epoch checkpoints and resuming from them, and the
+ * {@code maxBatches} limit.
  */
 final class TrainingLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  /** Batches read ahead of the step on a background thread. */
+  private static final int PREFETCH_BATCHES = 2;
 
   /** Model inputs and loss labels of one batch. */
   record BatchArrays(NDList inputs, NDList labels) {}
@@ -43,8 +46,8 @@ final class TrainingLoop {
   private TrainingLoop() {}
 
   /**
-   * Returns the outcome of training {@code model} (whose block is not yet initialised) on {@code data}, one
-   * {@code iterator()} per epoch. With a checkpoint directory the run first restores the last completed epoch and
+   * Returns the outcome of training {@code model} (whose block is not yet initialised) on {@code data}, asked for
+   * each epoch's batches in turn. With a checkpoint directory the run first restores the last completed epoch and
    * trains only the remaining ones.
    */
   static <B> Outcome run(
@@ -54,7 +57,7 @@ final class TrainingLoop {
       Loss loss,
       String modelConfig,
       TrainConfig cfg,
-      Iterable<B> data,
+      EpochBatches<B> data,
       ToIntFunction<B> sizeOf,
       Converter<B> converter) throws IOException {
     model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, inputShapes);
@@ -82,29 +85,35 @@ final class TrainingLoop {
         long samples = 0;
         long windowSamples = 0;
         int batches = 0;
-        for (B batch : data) {
-          if (cfg.maxBatches() > 0 && batches == cfg.maxBatches()) {
-            break;
-          }
-          int size = sizeOf.applyAsInt(batch);
-          if (size == 0 || size > cfg.batchSize()) {
-            throw new IllegalArgumentException(
-                name + " batch " + (batches + 1) + " has " + size + " rows but batch_size is " + cfg.batchSize());
-          }
-          float batchLoss = step(trainer, converter, batch, random);
-          lossSum += (double) batchLoss * size;
-          windowLossSum += (double) batchLoss * size;
-          samples += size;
-          windowSamples += size;
-          batches++;
-          if (batches % cfg.logEvery() == 0) {
-            long now = System.nanoTime();
-            LOG.info("{} epoch {} batch {}: loss {} (mean of last {} batches), {} samples/s", name, epoch, batches,
-                String.format("%.4f", windowLossSum / windowSamples), cfg.logEvery(),
-                String.format("%.0f", windowSamples * 1e9 / (now - windowStart)));
-            windowStart = now;
-            windowLossSum = 0;
-            windowSamples = 0;
+        long dataNanos = 0; // waiting for the source's next batch, as opposed to training on it
+        try (Prefetch<B> epochBatches = new Prefetch<>(name, data.epoch(epoch), PREFETCH_BATCHES)) {
+          while (cfg.maxBatches() == 0 || batches < cfg.maxBatches()) {
+            long asked = System.nanoTime();
+            if (!epochBatches.hasNext()) {
+              break;
+            }
+            B batch = epochBatches.next();
+            dataNanos += System.nanoTime() - asked;
+            int size = sizeOf.applyAsInt(batch);
+            if (size == 0 || size > cfg.batchSize()) {
+              throw new IllegalArgumentException(
+                  name + " batch " + (batches + 1) + " has " + size + " rows but batch_size is " + cfg.batchSize());
+            }
+            float batchLoss = step(trainer, converter, batch, random);
+            lossSum += (double) batchLoss * size;
+            windowLossSum += (double) batchLoss * size;
+            samples += size;
+            windowSamples += size;
+            batches++;
+            if (batches % cfg.logEvery() == 0) {
+              long now = System.nanoTime();
+              LOG.info("{} epoch {} batch {}: loss {} (mean of last {} batches), {} samples/s", name, epoch, batches,
+                  String.format("%.4f", windowLossSum / windowSamples), cfg.logEvery(),
+                  String.format("%.0f", windowSamples * 1e9 / (now - windowStart)));
+              windowStart = now;
+              windowLossSum = 0;
+              windowSamples = 0;
+            }
           }
         }
         long nanos = System.nanoTime() - start;
@@ -113,8 +122,9 @@ final class TrainingLoop {
         }
         float epochLoss = (float) (lossSum / samples);
         epochLosses.add(epochLoss);
-        LOG.info("{} epoch {}/{} done: loss {}, {} batches, {} samples in {} s, {} samples/s", name, epoch,
-            cfg.epochs(), String.format("%.4f", epochLoss), batches, samples, String.format("%.1f", nanos / 1e9),
+        LOG.info("{} epoch {}/{} done: loss {}, {} batches, {} samples in {} s ({} s of it waiting for data), {} "
+                + "samples/s", name, epoch, cfg.epochs(), String.format("%.4f", epochLoss), batches, samples,
+            String.format("%.1f", nanos / 1e9), String.format("%.1f", dataNanos / 1e9),
             String.format("%.0f", samples * 1e9 / nanos));
         if (checkpoints != null) {
           checkpoints.save(model.getBlock(), epochLosses);

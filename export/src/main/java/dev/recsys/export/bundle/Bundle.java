@@ -45,6 +45,19 @@ public final class Bundle {
     return dir.resolve(path);
   }
 
+  /** Returns whether the manifest lists the file {@code path}. */
+  public boolean has(String path) {
+    return manifest.files().containsKey(path);
+  }
+
+  /**
+   * Returns the item row of each index id: {@link BundleLayout#INDEX_ROWS} when the bundle has it, otherwise the
+   * identity over {@code items} rows.
+   */
+  public int[] indexRows(int items) throws java.io.IOException {
+    return has(BundleLayout.INDEX_ROWS) ? IndexRows.read(file(BundleLayout.INDEX_ROWS)) : IndexRows.identity(items);
+  }
+
   /**
    * Returns the path of the named model's file; throws {@link IllegalArgumentException} naming the available
    * models if there is no such model.

@@ -12,6 +12,8 @@ package dev.recsys.export.bundle;
  *   <li>{@link #ITEM_VECTORS}: a snapshot with entity {@code item_vectors}, the same ids in the same order as
  *       {@link #ITEMS}, and one vector column {@link #VECTOR_COLUMN} (L2-normalised item tower outputs);
  *   <li>{@link #INDEX}: a FAISS index over those vectors (inner product), ids = item rows;
+ *   <li>{@link #INDEX_ROWS} (optional): the item row of each index id ({@link IndexRows}) when they differ, after
+ *       a refresh added items; without it index ids are the item rows;
  *   <li>{@link #POPULARITY}: fallback lists of item ids, most popular first: {@code global}, {@code recent}, and
  *       {@code by_placement} / {@code by_device} maps of recent popularity per context value.
  * </ul>
@@ -27,6 +29,7 @@ public final class BundleLayout {
   public static final String ITEM_VECTORS = "item_vectors.snap";
   public static final String VECTOR_COLUMN = "vec";
   public static final String INDEX = "items.faiss";
+  public static final String INDEX_ROWS = "index_rows.bin";
   public static final String POPULARITY = "popularity.json";
 
   private BundleLayout() {}

@@ -55,6 +55,16 @@ public final class BenchmarkResults {
     }
   }
 
+  /** Returns the 1, 5 and 15 minute load averages ({@code /proc/loadavg}), or "unknown". */
+  public static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
   /** The markdown summary of every recorded figure, one row per key. */
   static String summary(Map<String, JsonNode> entries) {
     StringBuilder s = new StringBuilder()

@@ -16,7 +16,8 @@ public record RecsysConfig(
     FeaturesConfig features,
     TrainingConfig training,
     ExportConfig export,
-    ServingConfig serving) implements Serializable {
+    ServingConfig serving,
+    RefreshConfig refresh) implements Serializable {
 
   public RecsysConfig {
     Objects.requireNonNull(storage, "storage");
@@ -28,29 +29,30 @@ public record RecsysConfig(
     Objects.requireNonNull(training, "training");
     Objects.requireNonNull(export, "export");
     Objects.requireNonNull(serving, "serving");
+    Objects.requireNonNull(refresh, "refresh");
   }
 
   public RecsysConfig withStorage(StorageConfig storage) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving, refresh);
   }
 
   public RecsysConfig withGenerator(GeneratorConfig generator) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving, refresh);
   }
 
   public RecsysConfig withValidation(ValidationConfig validation) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving, refresh);
   }
 
   public RecsysConfig withSplit(SplitConfig split) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving, refresh);
   }
 
   public RecsysConfig withTraining(TrainingConfig training) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving, refresh);
   }
 
   public RecsysConfig withExport(ExportConfig export) {
-    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving);
+    return new RecsysConfig(storage, spark, generator, validation, split, features, training, export, serving, refresh);
   }
 }

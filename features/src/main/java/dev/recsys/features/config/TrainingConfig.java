@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * How models are trained and when a new one may be published.
  *
- * @param seed seeds parameter initialisation, shuffling and sampled negatives
+ * @param seed seeds parameter initialisation, id dropout and the order of training rows
  * @param epochs passes over the train split for the two-tower and the DLRM
  * @param batchSize rows per training batch
  * @param learningRate Adam learning rate

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.when;
 
 import dev.recsys.features.config.FeaturesConfig;
+import dev.recsys.features.config.NegativesConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.SplitConfig;
 import dev.recsys.features.config.StorageConfig;
@@ -29,6 +30,7 @@ import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.SparkSchemas;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.train.TrainingRows;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * Builds the feature tables of a run date from the clean events, the catalog and the time split: fits the feature
  * artifacts on the train window (vocabularies, price buckets, normalisers), writes the point-in-time
  * {@code examples} (every event of the split windows with the aggregates of the events strictly before it, and
- * click/purchase labels for impressions), and the serving snapshot tables {@code features_users} and
- * {@code features_items} as of the run date. A re-run replaces all of them.
+ * click/purchase labels for impressions), the sampled {@code ranking_negatives} of data without impressions, and
+ * the serving snapshot tables {@code features_users} and {@code features_items} as of the run date. A re-run
+ * replaces all of them.
  */
 public final class BuildFeaturesJob {
 
@@ -68,6 +71,8 @@ public final class BuildFeaturesJob {
   static final String USAGE = "BuildFeaturesJob --conf <overlays> --run-date <yyyy-mm-dd>";
 
   public static final String EXAMPLES = "examples";
+  /** Sampled ranking negatives, with the columns of {@code examples} ({@link RankingNegatives}). */
+  public static final String RANKING_NEGATIVES = "ranking_negatives";
   public static final String FEATURES_USERS = "features_users";
   public static final String FEATURES_ITEMS = "features_items";
   public static final String VOCAB_USERS = "vocab_users";
@@ -77,7 +82,8 @@ public final class BuildFeaturesJob {
   public static final String LABEL_PURCHASE = "label_purchase";
 
   /** What one run built. */
-  public record Result(FeatureArtifacts artifacts, String artifactsPath, long examples, long users, long items) {}
+  public record Result(FeatureArtifacts artifacts, String artifactsPath, long examples, long negatives, long users,
+      long items) {}
 
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date"), Set.of(), a -> {
@@ -121,6 +127,8 @@ public final class BuildFeaturesJob {
     Dataset<Row> examples = examples(enriched, itemInfo, userVocab, cfg.split(), b, unnormalised.historyLength());
     Tables.overwrite(examples, storage.table(EXAMPLES), SPLIT);
     examples = Tables.read(spark, storage.table(EXAMPLES));
+    Tables.overwrite(rankingNegatives(examples, enriched, itemInfo, cfg.features().negatives()),
+        storage.table(RANKING_NEGATIVES), SPLIT);
 
     Dataset<Row> trainExamples = examples.where(col(SPLIT).equalTo(SplitEventsJob.TRAIN));
     FeatureArtifacts artifacts = new FeatureArtifacts(unnormalised.featureSet(), unnormalised.version(),
@@ -141,17 +149,20 @@ public final class BuildFeaturesJob {
     writeSnapshots(spark, storage, runDate, asOf, artifacts);
 
     Result r = new Result(artifacts, artifactsPath, examples.count(),
+        Tables.read(spark, storage.table(RANKING_NEGATIVES)).count(),
         Tables.read(spark, storage.table(FEATURES_USERS)).count(),
         Tables.read(spark, storage.table(FEATURES_ITEMS)).count());
-    System.out.printf(Locale.ROOT, "Features %s (%s): %,d examples, %,d users and %,d items in the snapshot tables;"
-            + " vocabularies: %,d categories, %,d tokens, %,d devices, %,d placements; artifacts %s%n",
-        runDate, artifacts.featureSet(), r.examples(), r.users(), r.items(), artifacts.categories().size(),
+    System.out.printf(Locale.ROOT, "Features %s (%s): %,d examples, %,d sampled ranking negatives, %,d users and %,d"
+            + " items in the snapshot tables; vocabularies: %,d categories, %,d tokens, %,d devices, %,d placements;"
+            + " artifacts %s%n",
+        runDate, artifacts.featureSet(), r.examples(), r.negatives(), r.users(), r.items(),
+        artifacts.categories().size(),
         artifacts.tokens().size(), artifacts.devices().size(), artifacts.placements().size(), artifactsPath);
     return r;
   }
 
   /** The items table, plus bare rows for items that have events but are missing from the catalog. */
-  static Dataset<Row> catalog(SparkSession spark, StorageConfig storage, Dataset<Row> events) {
+  public static Dataset<Row> catalog(SparkSession spark, StorageConfig storage, Dataset<Row> events) {
     String path = storage.table(IngestEventsJob.ITEMS);
     Dataset<Row> items = Tables.exists(spark, path)
         ? Tables.read(spark, path).select(Schemas.ITEMS.names().stream().map(functions::col).toArray(Column[]::new))
@@ -231,6 +242,27 @@ public final class BuildFeaturesJob {
         .join(itemInfo, Schemas.ITEM_ID, "left")
         .join(userVocab, Schemas.USER_ID, "left")
         .withColumn(FeatureTables.USER_IDX, coalesce(col(FeatureTables.USER_IDX), lit(Vocabulary.OOV)));
+  }
+
+  /**
+   * Returns sampled ranking negatives when the train window has no impressions (views), as in rating-only data:
+   * {@code negatives.ratio} per liked rating (the ranking positives, {@link TrainingRows#POSITIVE_RATING}) of the
+   * train and validation windows, drawn from the train popularity to the power {@code popularity_exponent}
+   * ({@link RankingNegatives}); none when the train window has views (impressions without a click are the
+   * negatives then) or the ratio is 0. The test window gets none: evaluation scores the ranker on real events.
+   */
+  static Dataset<Row> rankingNegatives(Dataset<Row> examples, Dataset<Row> enriched, Dataset<Row> itemInfo,
+      NegativesConfig negatives) {
+    Dataset<Row> train = examples.where(col(SPLIT).equalTo(SplitEventsJob.TRAIN));
+    if (negatives.ratio() == 0
+        || !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty()) {
+      return examples.limit(0);
+    }
+    Dataset<Row> liked = examples.where(col(SPLIT).isin(SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION)
+        .and(col(Schemas.EVENT_TYPE).equalTo(EventType.RATING.wireName()))
+        .and(col(Schemas.RATING).geq(TrainingRows.POSITIVE_RATING)));
+    return RankingNegatives.sample(liked, enriched, itemInfo,
+        RankingNegatives.popularity(train, negatives.popularityExponent()), negatives.ratio(), negatives.seed());
   }
 
   /** Raw dense features of an example row at its own time; serializable, since Spark ships it to executors. */

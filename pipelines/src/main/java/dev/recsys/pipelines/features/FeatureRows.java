@@ -46,7 +46,7 @@ public final class FeatureRows {
         ints(r.getList(r.fieldIndex(ItemInfo.TOKENS))));
   }
 
-  static int[] ints(List<Object> values) {
+  public static int[] ints(List<Object> values) {
     int[] out = new int[values.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = ((Number) values.get(i)).intValue();

@@ -106,15 +106,12 @@ public final class FeatureTables {
   public static Dataset<Row> asOfEachEvent(Dataset<Row> events, int historyLength) {
     WindowSpec user = Window.partitionBy(Schemas.USER_ID).orderBy(TS_MS)
         .rangeBetween(Window.unboundedPreceding(), -1);
-    WindowSpec userCategory = Window.partitionBy(Schemas.USER_ID, CATEGORY_IDX).orderBy(TS_MS)
-        .rangeBetween(Window.unboundedPreceding(), -1);
+    WindowSpec userCategory = userCategoryBefore();
     WindowSpec userRows = Window.partitionBy(Schemas.USER_ID).orderBy(TS_MS, Schemas.EVENT_ID)
         .rowsBetween(-(historyLength + 30), -1);
     WindowSpec firstSeen = Window.partitionBy(Schemas.USER_ID, Schemas.ITEM_ID).orderBy(TS_MS, Schemas.EVENT_ID);
-    WindowSpec item = Window.partitionBy(Schemas.ITEM_ID).orderBy(TS_MS)
-        .rangeBetween(Window.unboundedPreceding(), -1);
-    WindowSpec itemRecent = Window.partitionBy(Schemas.ITEM_ID).orderBy(TS_MS)
-        .rangeBetween(-RECENT.toMillis(), -1);
+    WindowSpec item = itemBefore();
+    WindowSpec itemRecent = itemRecentBefore();
 
     Dataset<Row> out = events.withColumn("_first", when(row_number().over(firstSeen).equalTo(1), 1).otherwise(0));
     out = withTypeCounts(out, user);
@@ -133,6 +130,29 @@ public final class FeatureTables {
         .withColumn(ITEM_CLICKS, coalesce(sum(isType(EventType.CLICK)).over(item), lit(0L)))
         .withColumn(ITEM_PURCHASES, coalesce(sum(isType(EventType.PURCHASE)).over(item), lit(0L)))
         .drop("_first", "_recent_rows");
+  }
+
+  /**
+   * Returns each probe ({@code event_id, user_id, item_id, category_idx, ts_ms}: an example that no event stands
+   * behind, such as a sampled negative) with the item aggregates and the user's count in that category which
+   * {@link #asOfEachEvent} would give an event of that user and item at that instant: the same frames, ending
+   * strictly before the probe, over {@code events} only (probes count nothing, so they never see each other).
+   */
+  public static Dataset<Row> asOfProbes(Dataset<Row> events, Dataset<Row> probes) {
+    Dataset<Row> all = events.select(col(Schemas.EVENT_ID), col(Schemas.USER_ID), col(Schemas.ITEM_ID),
+            col(CATEGORY_IDX), col(TS_MS), col(Schemas.EVENT_TYPE), lit(1L).as("_real"))
+        .unionByName(probes.select(col(Schemas.EVENT_ID), col(Schemas.USER_ID), col(Schemas.ITEM_ID),
+            col(CATEGORY_IDX), col(TS_MS), lit(null).cast("string").as(Schemas.EVENT_TYPE), lit(0L).as("_real")));
+    WindowSpec item = itemBefore();
+    return all
+        .withColumn(ITEM_TOTAL, coalesce(sum("_real").over(item), lit(0L)))
+        .withColumn(ITEM_RECENT, coalesce(sum("_real").over(itemRecentBefore()), lit(0L)))
+        .withColumn(ITEM_VIEWS, coalesce(sum(isType(EventType.VIEW)).over(item), lit(0L)))
+        .withColumn(ITEM_CLICKS, coalesce(sum(isType(EventType.CLICK)).over(item), lit(0L)))
+        .withColumn(ITEM_PURCHASES, coalesce(sum(isType(EventType.PURCHASE)).over(item), lit(0L)))
+        .withColumn(USER_CAT_COUNT, coalesce(sum("_real").over(userCategoryBefore()), lit(0L)))
+        .where(col("_real").equalTo(0L))
+        .drop("_real", Schemas.EVENT_TYPE);
   }
 
   /**
@@ -178,6 +198,22 @@ public final class FeatureTables {
       out = out.withColumn(c, coalesce(col(c), lit(0L)));
     }
     return out;
+  }
+
+  /** The user's earlier events in one category: the frame of {@code user_cat_count}. */
+  private static WindowSpec userCategoryBefore() {
+    return Window.partitionBy(Schemas.USER_ID, CATEGORY_IDX).orderBy(TS_MS)
+        .rangeBetween(Window.unboundedPreceding(), -1);
+  }
+
+  /** The item's events strictly before the row's timestamp. */
+  private static WindowSpec itemBefore() {
+    return Window.partitionBy(Schemas.ITEM_ID).orderBy(TS_MS).rangeBetween(Window.unboundedPreceding(), -1);
+  }
+
+  /** The item's events in the {@link #RECENT} days before the row's timestamp, the row's instant excluded. */
+  private static WindowSpec itemRecentBefore() {
+    return Window.partitionBy(Schemas.ITEM_ID).orderBy(TS_MS).rangeBetween(-RECENT.toMillis(), -1);
   }
 
   private static Dataset<Row> withTypeCounts(Dataset<Row> events, WindowSpec user) {

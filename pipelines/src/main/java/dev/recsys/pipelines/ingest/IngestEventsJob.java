@@ -94,15 +94,24 @@ public final class IngestEventsJob {
       LOG.info("batch {}: appended {} event rows to {} ({} unparseable, kept for validation)",
           batchId, events, BRONZE_EVENTS, malformed);
     }
+    long[] catalogs = upsertCatalogs(spark, storage, batchId, runDate);
+    return new Result(batchId, events, skipped, catalogs[0], catalogs[1], catalogs[2]);
+  }
+
+  /**
+   * Upserts the batch's {@code items} and {@code users} feeds (when it has them); returns {items upserted, users
+   * upserted, rows quarantined}. Upserts by id, so a re-run changes nothing.
+   */
+  public static long[] upsertCatalogs(SparkSession spark, StorageConfig storage, String batchId, LocalDate runDate) {
     long[] items = upsertCatalog(spark, storage, "items", batchId, runDate, SparkSchemas.of(Schemas.ITEMS),
         Schemas.ITEM_ID, ITEMS);
     long[] users = upsertCatalog(spark, storage, "users", batchId, runDate, SparkSchemas.of(Schemas.USERS),
         Schemas.USER_ID, USERS);
-    return new Result(batchId, events, skipped, items[0], users[0], items[1] + users[1]);
+    return new long[] {items[0], users[0], items[1] + users[1]};
   }
 
   /** Lines of a landing folder with the file each came from: columns {@code raw}, {@code source_file}. */
-  static Dataset<Row> readLines(SparkSession spark, String dir) {
+  public static Dataset<Row> readLines(SparkSession spark, String dir) {
     return spark.read().text(dir).select(col("value").as(RAW), input_file_name().as(SOURCE_FILE));
   }
 
@@ -181,7 +190,7 @@ public final class IngestEventsJob {
   }
 
   /** Parses catalog lines with their typed schema; {@code reason} is null for usable rows. */
-  static Dataset<Row> parseCatalog(Dataset<Row> lines, StructType schema, String idColumn) {
+  public static Dataset<Row> parseCatalog(Dataset<Row> lines, StructType schema, String idColumn) {
     StructType wire = schema.add(CORRUPT, DataTypes.StringType);
     Column parsed = from_json(col(RAW), wire, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT));
     List<Column> out = new ArrayList<>();

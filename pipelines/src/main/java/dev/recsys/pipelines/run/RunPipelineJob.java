@@ -55,7 +55,7 @@ public final class RunPipelineJob {
         });
   }
 
-  static void run(SparkSession spark, RecsysConfig cfg, JobArgs a) throws Exception {
+  public static void run(SparkSession spark, RecsysConfig cfg, JobArgs a) throws Exception {
     LocalDate runDate = a.runDate();
     Map<String, Duration> timings = new LinkedHashMap<>();
     String batch;
@@ -111,7 +111,7 @@ public final class RunPipelineJob {
         IngestEventsJob.USERS, IngestEventsJob.QUARANTINE_CATALOG, ValidateEventsJob.EVENTS,
         ValidateEventsJob.QUARANTINE, SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION, SplitEventsJob.TEST,
         BuildFeaturesJob.VOCAB_USERS, BuildFeaturesJob.VOCAB_ITEMS, BuildFeaturesJob.EXAMPLES,
-        BuildFeaturesJob.FEATURES_USERS, BuildFeaturesJob.FEATURES_ITEMS));
+        BuildFeaturesJob.RANKING_NEGATIVES, BuildFeaturesJob.FEATURES_USERS, BuildFeaturesJob.FEATURES_ITEMS));
     StringBuilder s = new StringBuilder("\nrecsys tables under ").append(cfg.storage().root()).append('\n');
     for (String t : tables) {
       String path = cfg.storage().table(t);

@@ -1,5 +1,6 @@
 package dev.recsys.pipelines.train;
 
+import dev.recsys.training.EpochBatches;
 import dev.recsys.training.ItemFeatures;
 import dev.recsys.training.RankingBatch;
 import dev.recsys.training.RankingFeatures;
@@ -9,40 +10,48 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Random;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 
 /**
  * Streams featurised rows ({@link TrainingRows#TWO_TOWER}, {@link TrainingRows#RANKING}) into the trainers' flat
- * batches. Each {@code iterator()} asks the supplier for a fresh row iterator (a new {@code toLocalIterator}
- * pass), so every epoch starts the data over and the driver holds one batch at a time.
+ * batches. Each epoch asks the supplier for a fresh row iterator (a new {@code toLocalIterator} pass over the
+ * cached rows) and reorders it through a shuffle buffer of {@link #SHUFFLE_BATCHES} batches seeded by the seed and
+ * the epoch, so every epoch sees its own order, a rerun (or a run resumed at that epoch) the same one, and the
+ * driver holds the buffer, never the table.
  */
-final class Batches<B> implements Iterable<B> {
+final class Batches<B> implements EpochBatches<B> {
+
+  /** Rows the shuffle buffer holds, in batches: rows move up to about this many batches from their place. */
+  static final int SHUFFLE_BATCHES = 16;
 
   private final Supplier<Iterator<Row>> rows;
   private final int batchSize;
+  private final int seed;
   private final Function<List<Row>, B> toBatch;
 
-  private Batches(Supplier<Iterator<Row>> rows, int batchSize, Function<List<Row>, B> toBatch) {
+  private Batches(Supplier<Iterator<Row>> rows, int batchSize, int seed, Function<List<Row>, B> toBatch) {
     this.rows = rows;
     this.batchSize = batchSize;
+    this.seed = seed;
     this.toBatch = toBatch;
   }
 
   /** Returns two-tower batches of {@code rows} in {@link TrainingRows#TWO_TOWER} layout. */
-  static Batches<TwoTowerBatch> twoTower(Supplier<Iterator<Row>> rows, int batchSize) {
-    return new Batches<>(rows, batchSize, Batches::twoTowerBatch);
+  static Batches<TwoTowerBatch> twoTower(Supplier<Iterator<Row>> rows, int batchSize, int seed) {
+    return new Batches<>(rows, batchSize, seed, Batches::twoTowerBatch);
   }
 
   /** Returns DLRM batches of {@code rows} in {@link TrainingRows#RANKING} layout; purchase labels when asked. */
-  static Batches<RankingBatch> ranking(Supplier<Iterator<Row>> rows, int batchSize, boolean purchase) {
-    return new Batches<>(rows, batchSize, batch -> rankingBatch(batch, purchase));
+  static Batches<RankingBatch> ranking(Supplier<Iterator<Row>> rows, int batchSize, int seed, boolean purchase) {
+    return new Batches<>(rows, batchSize, seed, batch -> rankingBatch(batch, purchase));
   }
 
   @Override
-  public Iterator<B> iterator() {
-    Iterator<Row> source = rows.get();
+  public Iterator<B> epoch(int epoch) {
+    Iterator<Row> source = shuffled(rows.get(), SHUFFLE_BATCHES * batchSize, new Random(seed * 1_000_003L + epoch));
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -59,6 +68,37 @@ final class Batches<B> implements Iterable<B> {
           batch.add(source.next());
         }
         return toBatch.apply(batch);
+      }
+    };
+  }
+
+  /**
+   * Returns the elements of {@code source} reordered by a buffer of {@code capacity}: once it is full, each
+   * element read replaces a random one of the buffer, which is emitted; the rest leave in random order at the end.
+   */
+  static <T> Iterator<T> shuffled(Iterator<T> source, int capacity, Random random) {
+    List<T> buffer = new ArrayList<>(capacity);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return source.hasNext() || !buffer.isEmpty();
+      }
+
+      @Override
+      public T next() {
+        while (buffer.size() < capacity && source.hasNext()) {
+          buffer.add(source.next());
+        }
+        if (buffer.isEmpty()) {
+          throw new NoSuchElementException();
+        }
+        int pick = random.nextInt(buffer.size());
+        T out = buffer.get(pick);
+        T last = buffer.remove(buffer.size() - 1);
+        if (pick < buffer.size()) {
+          buffer.set(pick, last);
+        }
+        return out;
       }
     };
   }

@@ -449,6 +449,7 @@ public final class EvaluateModelsJob {
       boolean hasViews = !examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)
           .and(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName()))).isEmpty();
       List<Float> clicks = new ArrayList<>();
+      // Real events only: the features job samples ranking negatives for the train and validation windows.
       Iterator<Row> imp = TrainingRows.ranking(TrainingRows.rankingExamples(test, hasViews), a).toLocalIterator();
       while (imp.hasNext()) {
         Row r = imp.next();

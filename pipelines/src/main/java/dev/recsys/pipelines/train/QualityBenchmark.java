@@ -12,8 +12,6 @@ import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import dev.recsys.training.eval.EvaluationReport;
 import dev.recsys.training.eval.MetricValue;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,7 +39,7 @@ public final class QualityBenchmark {
       RecsysConfig cfg = loaded
           .withStorage(new StorageConfig(loaded.storage().root() + "/quality-benchmark"))
           .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH));
-      String load = loadAverage();
+      String load = BenchmarkResults.loadAverage();
       try (SparkSession spark = Sessions.open("recsys-quality-benchmark", cfg.spark())) {
         EvaluateModelsJob.Result eval = run(spark, cfg, a.required("movielens"), a.runDate());
         record(Path.of(a.get("results").orElse("benchmarks/results.json")), eval.report(),
@@ -78,16 +76,6 @@ public final class QualityBenchmark {
 
   private static double round(double v) {
     return Math.round(v * 1e4) / 1e4;
-  }
-
-  /** Returns the 1, 5 and 15 minute load averages ({@code /proc/loadavg}), or "unknown". */
-  static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
   }
 
   /** Runs every step on {@code source} and prints the figures; returns the evaluation. */

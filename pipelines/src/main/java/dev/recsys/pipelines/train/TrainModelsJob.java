@@ -44,6 +44,7 @@ import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * Trains the models of a run date on the train split of {@code examples}: the two-tower retrieval model on
  * positive events (in-batch softmax with log-q correction), the DLRM ranker on view impressions (or, for data
  * without views, on ratings labelled by rating >= 4), and the implicit ALS baseline. Rows are featurised on the
- * executors by the same {@code ModelInputs} code serving runs and streamed to the driver with
- * {@code toLocalIterator}, one batch at a time. Writes {@code user_tower.onnx}, {@code item_tower.onnx},
- * {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity reference), the ALS model and
+ * executors by the same {@code ModelInputs} code serving runs, once, in an order fixed by the seed, and cached;
+ * every epoch streams the cache to the driver with {@code toLocalIterator} through a shuffle buffer seeded by the
+ * seed and the epoch ({@link Batches}), so the driver holds a few batches, never the table. Writes
+ * {@code user_tower.onnx}, {@code item_tower.onnx}, {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity reference), the ALS model and
  * {@code training.json} to {@code <root>/models/<run date>/}; per-epoch checkpoints under {@code checkpoints/}
  * let a killed run resume.
  */
@@ -122,16 +124,19 @@ public final class TrainModelsJob {
 
     Dataset<Row> positives = TrainingRows.positives(train).cache();
     float[] logQ = TrainingRows.logQ(itemCounts(positives), itemVocab);
-    Dataset<Row> towerRows = TrainingRows.twoTower(TrainingRows.shuffled(positives, t.seed()), artifacts, logQ);
+    Dataset<Row> towerRows = featurisedOnce(
+        TrainingRows.twoTower(TrainingRows.shuffled(positives, t.seed()), artifacts, logQ));
+    long positiveRows = towerRows.count();
+    positives.unpersist();
     TwoTowerConfig towerConfig = new TwoTowerConfig(userVocab, itemVocab, artifacts.categories().size(),
         artifacts.tokens().size(), Featurizers.USER_DENSE.size(), Featurizers.ITEM_DENSE.size(), t.embeddingDim(),
         t.hiddenSizes(), t.outputDim(), (float) t.temperature(), (float) t.idDropout());
-    long positiveRows = positives.count();
     LOG.info("two-tower: {} positives, {} users, {} items", positiveRows, userVocab - 2, itemVocab - 2);
     ModelRun twoTower;
     TrainingResult<TwoTowerModel> towers = TrainTwoTower.train(towerConfig,
         settings.withCheckpointDir(settings.checkpointDir().resolve("two_tower")),
-        Batches.twoTower(towerRows::toLocalIterator, t.batchSize()));
+        Batches.twoTower(towerRows::toLocalIterator, t.batchSize(), t.seed()));
+    towerRows.unpersist();
     try (TwoTowerModel model = towers.model()) {
       OnnxGraphs.writeUserTower(model.weights().user(), local.resolve(USER_TOWER_FILE));
       OnnxGraphs.writeItemTower(model.weights().item(), local.resolve(ITEM_TOWER_FILE));
@@ -139,18 +144,21 @@ public final class TrainModelsJob {
       twoTower = new ModelRun(towers.epochLosses(), towers.samplesPerSecond(), towers.batchesTrained(),
           positiveRows, towerConfig.toString());
     }
-    positives.unpersist();
 
     boolean hasViews = !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty();
-    Dataset<Row> ranking = TrainingRows.rankingExamples(train, hasViews);
-    long rankingRows = ranking.count();
+    Dataset<Row> ranking = TrainingRows.rankingExamples(train,
+        Tables.read(spark, storage.table(BuildFeaturesJob.RANKING_NEGATIVES))
+            .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)), hasViews);
     DlrmConfig dlrmConfig = dlrmConfig(artifacts, itemVocab, t, hasViews);
-    Dataset<Row> rankingRowsFeaturised = TrainingRows.ranking(TrainingRows.shuffled(ranking, t.seed()), artifacts);
+    Dataset<Row> rankingRowsFeaturised = featurisedOnce(
+        TrainingRows.ranking(TrainingRows.shuffled(ranking, t.seed()), artifacts));
+    long rankingRows = rankingRowsFeaturised.count();
     LOG.info("DLRM: {} examples labelled by {}", rankingRows, hasViews ? "views" : "ratings");
     ModelRun ranker;
     TrainingResult<DlrmModel> dlrm = TrainDlrm.train(dlrmConfig,
         settings.withCheckpointDir(settings.checkpointDir().resolve("dlrm")),
-        Batches.ranking(rankingRowsFeaturised::toLocalIterator, t.batchSize(), hasViews));
+        Batches.ranking(rankingRowsFeaturised::toLocalIterator, t.batchSize(), t.seed(), hasViews));
+    rankingRowsFeaturised.unpersist();
     try (DlrmModel model = dlrm.model()) {
       OnnxGraphs.writeDlrm(model.weights(), local.resolve(RANKER_FILE));
       SavedModels.save(model, local.resolve(DJL_DIR));
@@ -182,6 +190,14 @@ public final class TrainModelsJob {
     System.out.printf(Locale.ROOT, "XGBoost ranker: %,d rows in %,d groups, %d rounds in %.1f s, train %s %.4f%n",
         xgb.rows(), xgb.groups(), xgb.rounds(), xgb.seconds(), XgbRanker.EVAL_METRIC, xgb.lastNdcg());
     return result;
+  }
+
+  /**
+   * Returns {@code featurised} persisted (memory and disk, serialised; the caller unpersists it), so only the
+   * first epoch sorts and featurises and the others read the cache.
+   */
+  static Dataset<Row> featurisedOnce(Dataset<Row> featurised) {
+    return featurised.persist(StorageLevel.MEMORY_AND_DISK_SER());
   }
 
   /** Returns the DLRM architecture for RANKING_V1 inputs; the purchase head only when the data has purchases. */

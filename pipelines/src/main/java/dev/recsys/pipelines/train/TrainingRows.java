@@ -78,8 +78,9 @@ public final class TrainingRows {
   }
 
   /**
-   * Returns the ranking examples: view impressions with their click and purchase labels when {@code examples}
-   * has views; otherwise (explicit feedback) the rating events, clicked when the rating is >= 4, never purchased.
+   * Returns the ranking examples of real events: view impressions with their click and purchase labels when
+   * {@code examples} has views; otherwise (explicit feedback) the rating events, clicked when the rating is >= 4,
+   * never purchased.
    */
   public static Dataset<Row> rankingExamples(Dataset<Row> examples, boolean hasViews) {
     if (hasViews) {
@@ -88,6 +89,16 @@ public final class TrainingRows {
     return examples.where(col(Schemas.EVENT_TYPE).equalTo(EventType.RATING.wireName()))
         .withColumn(BuildFeaturesJob.LABEL_CLICK, col(Schemas.RATING).geq(POSITIVE_RATING).cast("int"))
         .withColumn(BuildFeaturesJob.LABEL_PURCHASE, lit(0));
+  }
+
+  /**
+   * Returns the ranking examples of real events ({@link #rankingExamples(Dataset, boolean)}) plus
+   * {@code negatives}, rows of the {@code ranking_negatives} table (label 0): the features job samples them only
+   * for data without views, where they join the ratings so the ranker also learns that an unrated item ranks
+   * below a liked one; with views the table is empty and impressions without a click are the negatives.
+   */
+  public static Dataset<Row> rankingExamples(Dataset<Row> examples, Dataset<Row> negatives, boolean hasViews) {
+    return rankingExamples(examples, hasViews).unionByName(negatives);
   }
 
   /** Returns {@code rows} in an order fixed by {@code seed}: a hash of the event id, so reruns see the same order. */
