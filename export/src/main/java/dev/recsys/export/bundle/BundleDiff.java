@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *   <li>{@code metrics} have the same names and agree within a relative {@link #METRIC_TOLERANCE}, except
  *       {@link #TIMING_SUFFIX} metrics (training throughput), which measure the machine, not the model, and are
  *       skipped. The tolerance exists because evaluation metrics are Spark aggregates over users and examples:
- *       doubles added in partition order, which differ in the last bits between partitionings (measured: 4e-16
+ *       doubles added in partition order, which differ in the last bits between partitionings (measured: 1.5e-15
  *       relative). 1e-9 is far above that noise and far below any real change of a model (a different ranker
  *       moved its metrics by 1e-2).
  * </ul>

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Opt-in: {@code bin/cluster-test}, the nightly on a Spark standalone master and two workers on 127.0.0.1, must
- * publish the same bundle as the same nightly in local mode. About 20 minutes and 10 GiB, so it runs only with
+ * publish the same bundle as the same nightly in local mode. About 13 minutes and 10 GiB, so it runs only with
  * {@code -Drecsys.cluster.test=true} (README "Running on a cluster"); it uses the jars of {@code ./mvnw package}:
  * <pre>
  * ./mvnw -B package -DskipTests &amp;&amp; ./mvnw -B -pl pipelines test -Dtest=ClusterTest -Drecsys.cluster.test=true
@@ -26,7 +26,7 @@ class ClusterTest {
   @Test
   void nightlyOnAStandaloneClusterPublishesTheLocalBundle() throws Exception {
     assumeTrue(Boolean.getBoolean("recsys.cluster.test"),
-        "opt-in: run with -Drecsys.cluster.test=true (bin/cluster-test, ~20 min)");
+        "opt-in: run with -Drecsys.cluster.test=true (bin/cluster-test, ~13 min)");
     long timeout = Long.getLong("recsys.cluster.timeout", 3600);
     Path log = Files.createTempFile("recsys-cluster-test", ".log");
     Process p = new ProcessBuilder(List.of(ROOT.resolve("bin/cluster-test").toString(), "--timeout",
