@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Command line for a bundles root: list the bundles, show the current one, roll back, verify checksums. Prints
+ * Command line for a bundles root: list the bundles, show the current one, roll back, verify checksums, compare
+ * two bundles. Prints
  * one line per result; on error prints one line to stderr and exits 1 (2 for bad usage).
  *
  * <pre>
@@ -18,11 +19,13 @@ import java.util.Optional;
 public final class BundleCli {
 
   private static final String USAGE = String.join("\n",
-      "usage: BundleCli <command> <root> [version]",
+      "usage: BundleCli <command> <root> [version | other]",
       "  list <root>                bundles, newest first; * marks the current one",
       "  current <root>             the current version",
       "  rollback <root> [version]  point CURRENT at the newest valid bundle before it, or at <version>",
-      "  verify <root> [version]    check every file's checksum of the current bundle, or of <version>");
+      "  verify <root> [version]    check every file's checksum of the current bundle, or of <version>",
+      "  diff <a> <b>               whether two bundles (directories, or roots: their current bundles) hold the",
+      "                             same files byte for byte and the same manifest (see BundleDiff); exit 1 if not");
 
   private BundleCli() {}
 
@@ -40,6 +43,18 @@ public final class BundleCli {
     String command = args.get(0);
     Path root = Path.of(args.get(1));
     Optional<String> version = args.size() == 3 ? Optional.of(args.get(2)) : Optional.empty();
+    if (command.equals("diff")) {
+      if (args.size() != 3) {
+        err.println(USAGE);
+        return 2;
+      }
+      try {
+        return diff(root, Path.of(args.get(2)), out);
+      } catch (IOException | IllegalArgumentException e) {
+        err.println("bundle diff: " + e.getMessage());
+        return 1;
+      }
+    }
     boolean takesVersion = command.equals("rollback") || command.equals("verify");
     if (version.isPresent() && !takesVersion) {
       err.println(USAGE);
@@ -100,6 +115,22 @@ public final class BundleCli {
     Manifest m = bundle.manifest();
     out.println("bundle " + bundle.version() + " OK: " + m.files().size() + " files, " + size(m.totalBytes())
         + ", checksums match " + Manifest.FILE_NAME);
+  }
+
+  private static int diff(Path a, Path b, PrintStream out) throws IOException {
+    BundleDiff.Result r = BundleDiff.diff(a, b);
+    if (r.same()) {
+      out.println("bundles equal: " + r.files() + " files byte-equal, manifests equal except source_run "
+          + new java.util.TreeSet<>(BundleDiff.RUN_LOCATIONS) + " and *" + BundleDiff.TIMING_SUFFIX
+          + " metrics; other metrics within " + String.format(Locale.ROOT, "%.0e", BundleDiff.METRIC_TOLERANCE)
+          + " relative");
+      return 0;
+    }
+    out.println("bundles differ (" + r.differences().size() + "):");
+    for (String d : r.differences()) {
+      out.println("  " + d);
+    }
+    return 1;
   }
 
   private static String size(long bytes) {

@@ -46,7 +46,7 @@ import dev.recsys.pipelines.validate.ValidateEventsJob;
 import dev.recsys.training.eval.EvaluationReport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
+import org.apache.hadoop.fs.FileUtil;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -85,7 +85,9 @@ import org.slf4j.LoggerFactory;
  * {@code item_tower.onnx}, {@code ranker.onnx}, and optionally {@code training.json} and the DJL models
  * ({@code djl/}, the parity reference); the numbers of {@code training.json} and of the run's evaluation report
  * become the manifest's metrics, and after a publish the evaluated metrics become the quality gate's reference
- * ({@code models/published.json}). Bundle files and the models folder are local (or mounted) paths.
+ * ({@code models/published.json}). The inputs may be on any storage root: on HDFS or S3 the models folder, the
+ * feature folder and the evaluation report are copied to a local temp folder first ({@link Reports#local}). The
+ * bundles root must be a local (or mounted) POSIX file system: bundles are published with atomic renames.
  *
  * <p>The bundle version and its {@code created_at} come from the run date, not the wall clock, so the same run
  * date names the same bundle; a second export of a run date is refused by the bundle writer.
@@ -112,7 +114,7 @@ public final class ExportBundleJob {
   public static void main(String[] args) throws Exception {
     Jobs.main(USAGE, args, Set.of("conf", "run-date", "models"), Set.of("skip-gate"), a -> {
       RecsysConfig cfg = a.config();
-      Path models = Path.of(a.get("models").orElse(modelsDir(cfg.storage(), a.runDate())));
+      String models = a.get("models").orElse(modelsDir(cfg.storage(), a.runDate()));
       try (SparkSession spark = Sessions.open("recsys-export", cfg.spark())) {
         Optional<String> refusal = a.flag("skip-gate") ? Optional.empty() : gateRefusal(spark, cfg, a.runDate());
         if (refusal.isPresent()) {
@@ -170,6 +172,21 @@ public final class ExportBundleJob {
     }
   }
 
+  /**
+   * As {@link #runWithSavedReference(SparkSession, RecsysConfig, LocalDate, Path)} for a models folder on any
+   * storage: one on another file system than the local one (HDFS, S3) is copied to a local temp folder first, and
+   * the copy is deleted afterwards.
+   */
+  public static Result runWithSavedReference(SparkSession spark, RecsysConfig cfg, LocalDate runDate,
+      String modelsLocation) throws Exception {
+    Path scratch = Files.createTempDirectory("recsys-export-models");
+    try {
+      return runWithSavedReference(spark, cfg, runDate, Reports.local(spark, modelsLocation, scratch));
+    } finally {
+      FileUtil.fullyDelete(scratch.toFile());
+    }
+  }
+
   /** Returns where training writes the models of a run date: {@code <root>/models/<run date>}. */
   public static String modelsDir(StorageConfig storage, LocalDate runDate) {
     return storage.root() + "/models/" + runDate;
@@ -188,11 +205,26 @@ public final class ExportBundleJob {
    */
   public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelsDir,
       Optional<? extends ReferenceModels> reference) throws Exception {
+    // On a storage root other than a local or mounted file system (HDFS, S3) the feature folder and the
+    // evaluation report are copied to a local temp folder: snapshots are copied into the bundle as files.
+    Path scratch = Files.createTempDirectory("recsys-export-inputs");
+    try {
+      StorageConfig storage = cfg.storage();
+      Path featureDir = Reports.local(spark, BuildFeaturesJob.featureDir(storage, runDate), scratch);
+      Path evaluation = Reports.local(spark, EvaluateModelsJob.reportBase(storage, runDate) + ".json", scratch);
+      return run(spark, cfg, runDate, modelsDir, reference, featureDir, evaluation);
+    } finally {
+      FileUtil.fullyDelete(scratch.toFile());
+    }
+  }
+
+  private static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelsDir,
+      Optional<? extends ReferenceModels> reference, Path featureDir, Path evaluation) throws Exception {
     ExportConfig c = cfg.export();
     StorageConfig storage = cfg.storage();
     Instant asOf = ValidateEventsJob.asOf(runDate);
-    Path featureDir = localPath(BuildFeaturesJob.featureDir(storage, runDate));
-    Path artifactsFile = localPath(BuildFeaturesJob.artifactsPath(storage, runDate));
+    Path artifactsFile = featureDir.resolve(
+        new org.apache.hadoop.fs.Path(BuildFeaturesJob.artifactsPath(storage, runDate)).getName());
     FeatureArtifacts artifacts;
     try (InputStream in = Files.newInputStream(artifactsFile)) {
       artifacts = FeatureArtifacts.read(in);
@@ -252,8 +284,10 @@ public final class ExportBundleJob {
             + " test examples");
       }
 
-      try (FaissIndex index = ItemIndex.build(items.vectors(), items.dim(), c,
-          Runtime.getRuntime().availableProcessors())) {
+      // One build thread: FAISS inserts HNSW nodes from several OpenMP threads in whatever order they get the
+      // locks, so a multi-threaded build gives a different graph (items.faiss bytes, search results at the
+      // margin, measured recall) on every run; with one thread the same vectors always give the same index.
+      try (FaissIndex index = ItemIndex.build(items.vectors(), items.dim(), c, ItemIndex.BUILD_THREADS)) {
         double recall = ItemIndex.recall(index, items.vectors(), users, items.dim(), c.recallK());
         int k = (int) Math.min(c.recallK(), items.ids().size());
         if (!(recall >= c.recallFloor())) {
@@ -272,14 +306,13 @@ public final class ExportBundleJob {
         sourceRun.put("run_date", runDate.toString());
         sourceRun.put("as_of", asOf.toString());
         sourceRun.put("models_dir", modelsDir.toAbsolutePath().toString());
-        sourceRun.put("feature_dir", featureDir.toString());
+        sourceRun.put("feature_dir", BuildFeaturesJob.featureDir(storage, runDate));
         sourceRun.put("parity", parity);
         sourceRun.put("ranker", xgb ? "xgboost (" + XgbRanker.ONNX_FILE + ")" : "dlrm (" + BundleLayout.RANKER + ")");
         Map<String, String> featureSets = new TreeMap<>();
         featureSets.put(FeatureSets.RETRIEVAL_V1.name(), Integer.toString(FeatureSets.RETRIEVAL_V1.version()));
         featureSets.put(FeatureSets.RANKING_V1.name(), Integer.toString(FeatureSets.RANKING_V1.version()));
         featureSets.put("feature_artifacts", artifacts.version());
-        Path evaluation = localPath(EvaluateModelsJob.reportBase(storage, runDate) + ".json");
         BundleMetadata metadata = new BundleMetadata(sourceRun, featureSets, models,
             metrics(modelsDir.resolve(TrainModelsJob.REPORT_FILE), evaluation), indexInfo);
 
@@ -553,14 +586,5 @@ public final class ExportBundleJob {
           + BundleLayout.ITEM_TOWER + " and " + BundleLayout.RANKER + " there (or pass --models <dir>)");
     }
     return Files.readAllBytes(p);
-  }
-
-  // Bundles are published with atomic renames on a POSIX file system, and snapshots are memory-mapped.
-  private static Path localPath(String location) {
-    URI uri = new org.apache.hadoop.fs.Path(location).toUri();
-    if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
-      throw new IllegalStateException("the export job reads and writes local (or mounted) paths, got " + location);
-    }
-    return Path.of(uri.getPath());
   }
 }

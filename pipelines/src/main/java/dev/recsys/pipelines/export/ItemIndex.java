@@ -13,6 +13,12 @@ import java.util.Set;
 /** Builds the bundle's FAISS index over the item vectors (ids = item rows) and measures its recall@K. */
 public final class ItemIndex {
 
+  /**
+   * Threads for building the bundle's index: one, so the same vectors always give the same file. FAISS adds HNSW
+   * nodes from its OpenMP threads in lock order, which makes a multi-threaded graph differ from run to run.
+   */
+  public static final int BUILD_THREADS = 1;
+
   private ItemIndex() {}
 
   /**

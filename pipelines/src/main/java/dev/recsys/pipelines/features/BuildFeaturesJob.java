@@ -1,12 +1,9 @@
 package dev.recsys.pipelines.features;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.when;
 
 import dev.recsys.features.config.FeaturesConfig;
@@ -44,16 +41,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -270,33 +262,15 @@ public final class BuildFeaturesJob {
     float[] apply(Row row, long tsMs);
   }
 
-  /** Mean and population std of raw dense features over rows, featurised by the same Java code as serving. */
+  /**
+   * Mean and population std of raw dense features over rows, featurised by the same Java code as serving. The sums
+   * are exact ({@link ExactMoments}), so the normaliser is the same for any partitioning of the rows: a cluster run
+   * writes the same {@code feature_artifacts.json} as a local one.
+   */
   static Normalizer fitNormalizer(Dataset<Row> rows, List<String> names, RawFeatures featurize) {
-    MapPartitionsFunction<Row, Row> raw = it -> {
-      List<Row> out = new ArrayList<>();
-      while (it.hasNext()) {
-        Row r = it.next();
-        float[] v = featurize.apply(r, r.<Long>getAs(FeatureTables.TS_MS));
-        Double[] values = new Double[v.length];
-        for (int i = 0; i < v.length; i++) {
-          values[i] = (double) v[i];
-        }
-        out.add(RowFactory.create((Object) values));
-      }
-      return out.iterator();
-    };
-    StructType vector = new StructType().add("v", DataTypes.createArrayType(DataTypes.DoubleType));
-    Dataset<Row> stats = rows.mapPartitions(raw, Encoders.row(vector))
-        .select(posexplode(col("v")))
-        .groupBy("pos").agg(avg("col"), stddev_pop("col"));
-    double[] means = new double[names.size()];
-    double[] stds = new double[names.size()];
-    Arrays.fill(stds, 1.0);
-    for (Row r : stats.collectAsList()) {
-      means[r.getInt(0)] = r.getDouble(1);
-      stds[r.getInt(0)] = r.isNullAt(2) ? 1.0 : r.getDouble(2);
-    }
-    return new Normalizer(names, means, stds);
+    ExactMoments moments = rows.toJavaRDD().aggregate(new ExactMoments(names),
+        (m, r) -> m.add(featurize.apply(r, r.<Long>getAs(FeatureTables.TS_MS))), ExactMoments::merge);
+    return new Normalizer(names, moments.means(), moments.stds());
   }
 
   /**

@@ -15,7 +15,6 @@ import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.train.EvaluateModelsJob;
 import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -86,7 +85,7 @@ public final class RunPipelineJob {
       LOG.warn(refusal.get());
     } else {
       step(timings, "export", () -> ExportBundleJob.runWithSavedReference(spark, c, runDate,
-          Path.of(ExportBundleJob.modelsDir(c.storage(), runDate))));
+          ExportBundleJob.modelsDir(c.storage(), runDate)));
     }
     System.out.print(summary(spark, cfg, timings));
   }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -60,6 +62,33 @@ public final class Reports {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+  /**
+   * Returns a local path holding {@code location}, a file or a folder: the location itself when it is on the
+   * local file system (no scheme or {@code file:}, which includes a mounted shared file system); otherwise (for
+   * example {@code hdfs://}, {@code s3a://}) a copy under {@code scratch}, for code that needs {@code java.nio}
+   * files (memory-mapped snapshots, DJL and ONNX model folders). The copy keeps the location's last name; a
+   * location that does not exist gives a path that does not exist either.
+   */
+  public static java.nio.file.Path local(SparkSession spark, String location, java.nio.file.Path scratch) {
+    Path p = new Path(location);
+    URI uri = p.toUri();
+    if (uri.getScheme() == null || uri.getScheme().equals("file")) {
+      return java.nio.file.Path.of(uri.getPath());
+    }
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      java.nio.file.Path target = Files.createDirectories(scratch).resolve(p.getName());
+      if (!fs.exists(p)) {
+        return target;
+      }
+      // The raw local file system writes no .crc files beside the copy.
+      fs.copyToLocalFile(false, p, new Path(target.toUri()), true);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy " + location + " to " + scratch, e);
     }
   }
 }

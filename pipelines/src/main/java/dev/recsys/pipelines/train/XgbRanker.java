@@ -210,6 +210,18 @@ public final class XgbRanker {
     return cores / taskCpus;
   }
 
+  /**
+   * Returns {@code rows} on exactly {@code workers} partitions (by group) in a fixed order (group, label, dense,
+   * sparse: rows equal in all of these are identical training rows). XGBoost's trees depend on the order of its
+   * input (quantile sketches and gradient sums in row order), and XGBoost keeps the partitions when there are as
+   * many as workers, only sorting each by group; without this the same examples partitioned differently (a local
+   * run versus a cluster) trained a different ranker.
+   */
+  static Dataset<Row> inCanonicalOrder(Dataset<Row> rows, int workers) {
+    return rows.repartition(workers, col(GROUP))
+        .sortWithinPartitions(col(GROUP), col(LABEL), col(TrainingRows.DENSE), col(TrainingRows.SPARSE));
+  }
+
   /** Returns an untrained ranker with the configured settings and {@code seed}. */
   static XGBoostRanker estimator(XgboostConfig c, int seed) {
     XGBoostRanker r = new XGBoostRanker().setGroupCol(GROUP);
@@ -237,7 +249,7 @@ public final class XgbRanker {
       XgboostConfig c, int seed, Path dir) throws IOException {
     check(c, gpuPresent(), gpuBuild(), taskSlots(spark.sparkContext()));
     TreeFeatures f = features(a);
-    Dataset<Row> rows = rows(examples, a, f, hasViews).cache();
+    Dataset<Row> rows = inCanonicalOrder(rows(examples, a, f, hasViews), c.numWorkers()).cache();
     try {
       long n = rows.count();
       long groups = rows.select(GROUP).distinct().count();

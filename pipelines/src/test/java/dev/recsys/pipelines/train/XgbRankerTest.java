@@ -84,6 +84,30 @@ class XgbRankerTest extends SparkTestBase {
   }
 
   @Test
+  void theSameRowsPartitionedAndOrderedDifferentlyTrainTheSameTrees() throws Exception {
+    Random random = new Random(5);
+    List<Row> rows = new ArrayList<>();
+    for (int group = 0; group < 30; group++) {
+      for (int i = 0; i < 10; i++) {
+        float[] dense = {random.nextInt(8) / 4f, (float) random.nextGaussian(), random.nextFloat()};
+        long[] sparse = {2 + random.nextInt(50), random.nextInt(5), random.nextInt(6)};
+        rows.add(row(dense, sparse, (dense[0] > 1 ? 1 : 0) + (sparse[1] == 3 ? 1 : 0), group));
+      }
+    }
+    List<Row> shuffled = new ArrayList<>(rows);
+    java.util.Collections.shuffle(shuffled, new Random(9));
+    XgboostConfig c = new XgboostConfig(XgboostConfig.Device.CPU, 1, 6, 3, 0.3);
+
+    Dataset<Row> inOrder = XgbRanker.inCanonicalOrder(spark.createDataFrame(rows, XgbRanker.ROWS), 1);
+    Dataset<Row> reordered = XgbRanker.inCanonicalOrder(
+        spark.createDataFrame(shuffled, XgbRanker.ROWS).repartition(5), 1);
+    assertEquals(1, reordered.rdd().getNumPartitions());
+    assertEquals(inOrder.collectAsList(), reordered.collectAsList());
+    assertEquals(new String(XgbRanker.fit(inOrder, FEATURES, c, 7).json(), java.nio.charset.StandardCharsets.UTF_8),
+        new String(XgbRanker.fit(reordered, FEATURES, c, 7).json(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void cudaWithoutAGpuAndTooManyWorkersAreRefusedBeforeTraining() {
     XgboostConfig cuda = new XgboostConfig(XgboostConfig.Device.CUDA, 1, 5, 3, 0.3);
     IllegalStateException noGpu = assertThrows(IllegalStateException.class,
