@@ -181,8 +181,8 @@ public final class RefreshJob {
     long bronzeRows = ingest(spark, storage, rc, batches, runDate);
     phase = logPhase("ingest", phase);
 
-    Dataset<Row> bronze = Tables.read(spark, storage.table(IngestEventsJob.BRONZE_EVENTS))
-        .where(col(IngestEventsJob.BATCH_ID).isin(batches.toArray()));
+    Dataset<Row> bronze = ofBatches(Tables.read(spark, storage.table(IngestEventsJob.BRONZE_EVENTS)), runDate,
+        batches);
     String eventsPath = storage.table(ValidateEventsJob.EVENTS);
     Dataset<Row> prior = Tables.exists(spark, eventsPath)
         ? Tables.read(spark, eventsPath).where(col(IngestEventsJob.BATCH_ID).isin(batches.toArray()).unary_$bang())
@@ -201,11 +201,15 @@ public final class RefreshJob {
       phase = logPhase("validation", phase);
       String quarantineSlice = IngestEventsJob.INGEST_DATE + " = '" + runDate + "' AND " + ValidateEventsJob.RUN_ID
           + " = '" + slice.runId() + "'";
-      retrying(rc, "quarantine of " + slice.runId(), () -> {
-        Tables.replaceWhere(quarantine, storage.table(ValidateEventsJob.QUARANTINE), quarantineSlice,
-            IngestEventsJob.INGEST_DATE);
-        return null;
-      });
+      String quarantinePath = storage.table(ValidateEventsJob.QUARANTINE);
+      // Nothing to replace and nothing to add commits nothing (an empty replaceWhere would still cost a commit).
+      if (quarantined > 0 || (Tables.exists(spark, quarantinePath)
+          && !Tables.read(spark, quarantinePath).where(quarantineSlice).isEmpty())) {
+        retrying(rc, "quarantine of " + slice.runId(), () -> {
+          Tables.replaceWhere(quarantine, quarantinePath, quarantineSlice, IngestEventsJob.INGEST_DATE);
+          return null;
+        });
+      }
       double rate = rowsIn == 0 ? 1.0 : (double) cleanCount / rowsIn;
       if (rate < cfg.validation().minQualityRate()) {
         throw new QualityGateException(String.format(Locale.ROOT, "refresh %s: quality rate %.4f is below "
@@ -260,8 +264,8 @@ public final class RefreshJob {
       LocalDate runDate) {
     String bronzePath = storage.table(IngestEventsJob.BRONZE_EVENTS);
     List<String> have = Tables.exists(spark, bronzePath)
-        ? Tables.read(spark, bronzePath).where(col(IngestEventsJob.BATCH_ID).isin(batches.toArray()))
-            .select(IngestEventsJob.BATCH_ID).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
+        ? ofBatches(Tables.read(spark, bronzePath), runDate, batches).select(IngestEventsJob.BATCH_ID).distinct()
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
         : List.of();
     List<String> fresh = batches.stream().filter(b -> !have.contains(b)).toList();
     long rows = 0;
@@ -282,6 +286,15 @@ public final class RefreshJob {
     }
     LOG.info("refresh: {} of {} batches appended to bronze ({} rows)", fresh.size(), batches.size(), rows);
     return rows;
+  }
+
+  /**
+   * The bronze rows of {@code batches}: their ingest date is the slice's (the next nightly's), so only that
+   * partition is read.
+   */
+  private static Dataset<Row> ofBatches(Dataset<Row> bronze, LocalDate runDate, List<String> batches) {
+    return bronze.where(col(IngestEventsJob.INGEST_DATE).equalTo(lit(java.sql.Date.valueOf(runDate)))
+        .and(col(IngestEventsJob.BATCH_ID).isin(batches.toArray())));
   }
 
   /**
