@@ -276,10 +276,9 @@ public final class RefreshJob {
             IngestEventsJob.readLines(spark, storage.landingBatch("events", b)), b, runDate);
         parsed = parsed == null ? one : parsed.unionByName(one);
       }
-      Dataset<Row> bronze = parsed.cache();
-      rows = bronze.count();
-      Tables.append(bronze, bronzePath, IngestEventsJob.INGEST_DATE);
-      bronze.unpersist();
+      // Parsed while written, in one pass: caching the parsed rows first cost more than the write itself.
+      Tables.append(parsed, bronzePath, IngestEventsJob.INGEST_DATE);
+      rows = ofBatches(Tables.read(spark, bronzePath), runDate, fresh).count();
     }
     for (String b : batches) {
       retrying(rc, "catalog upsert of " + b, () -> IngestEventsJob.upsertCatalogs(spark, storage, b, runDate));
