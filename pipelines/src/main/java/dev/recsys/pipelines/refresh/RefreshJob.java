@@ -191,13 +191,10 @@ public final class RefreshJob {
         slice.runId())) {
       Dataset<Row> clean = v.clean();
       Dataset<Row> quarantine = v.quarantine();
-      long rowsIn = bronze.count();
-      long cleanCount = clean.count();
-      long quarantined = quarantine.count();
-      if (rowsIn != cleanCount + quarantined) {
-        throw new IllegalStateException("refresh validation lost rows: " + rowsIn + " in, " + cleanCount
-            + " clean + " + quarantined + " quarantined");
-      }
+      ValidateEventsJob.Counts counts = v.counts(bronze);
+      long rowsIn = counts.rowsIn();
+      long cleanCount = counts.clean();
+      long quarantined = counts.quarantined();
       phase = logPhase("validation", phase);
       String quarantineSlice = IngestEventsJob.INGEST_DATE + " = '" + runDate + "' AND " + ValidateEventsJob.RUN_ID
           + " = '" + slice.runId() + "'";
@@ -210,7 +207,7 @@ public final class RefreshJob {
           return null;
         });
       }
-      double rate = rowsIn == 0 ? 1.0 : (double) cleanCount / rowsIn;
+      double rate = counts.rate();
       if (rate < cfg.validation().minQualityRate()) {
         throw new QualityGateException(String.format(Locale.ROOT, "refresh %s: quality rate %.4f is below "
                 + "validation.min_quality_rate %.4f; quarantine written, no events merged, nothing published",

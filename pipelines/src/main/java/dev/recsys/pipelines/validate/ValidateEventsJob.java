@@ -111,9 +111,31 @@ public final class ValidateEventsJob {
           col(IngestEventsJob.INGEST_DATE));
     }
 
+    /**
+     * Returns the row counts of {@code input} (the rows validated), of the clean and of the quarantined rows;
+     * throws when the last two do not add up to the first.
+     */
+    public Counts counts(Dataset<Row> input) {
+      Counts c = new Counts(input.count(), clean().count(), quarantine().count());
+      if (c.rowsIn() != c.clean() + c.quarantined()) {
+        throw new IllegalStateException("validation lost rows: " + c.rowsIn() + " in, " + c.clean() + " clean + "
+            + c.quarantined() + " quarantined");
+      }
+      return c;
+    }
+
     @Override
     public void close() {
       checked.unpersist();
+    }
+  }
+
+  /** Rows in, clean and quarantined of one validation. */
+  public record Counts(long rowsIn, long clean, long quarantined) {
+
+    /** The share of clean rows (1 for no rows). */
+    public double rate() {
+      return rowsIn == 0 ? 1.0 : (double) clean / rowsIn;
     }
   }
 
@@ -157,14 +179,11 @@ public final class ValidateEventsJob {
     Validated out = validate(bronze, prior, v, asOf(runDate), runId);
     Dataset<Row> quarantine = out.quarantine();
     Dataset<Row> clean = out.clean();
-    long rowsIn = bronze.count();
-    long cleanCount = clean.count();
-    long quarantined = quarantine.count();
-    if (rowsIn != cleanCount + quarantined) {
-      throw new IllegalStateException("validation lost rows: " + rowsIn + " in, " + cleanCount + " clean + "
-          + quarantined + " quarantined");
-    }
-    double rate = rowsIn == 0 ? 1.0 : (double) cleanCount / rowsIn;
+    Counts counts = out.counts(bronze);
+    long rowsIn = counts.rowsIn();
+    long cleanCount = counts.clean();
+    long quarantined = counts.quarantined();
+    double rate = counts.rate();
     boolean passed = rate >= v.minQualityRate();
 
     Tables.replaceWhere(quarantine, storage.table(QUARANTINE), partition, IngestEventsJob.INGEST_DATE);
