@@ -13,9 +13,6 @@ import dev.recsys.export.bundle.Bundles;
 import dev.recsys.export.bundle.Verification;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.faiss.SearchResult;
-import dev.recsys.features.config.ExportConfig;
-import dev.recsys.features.config.GeneratorConfig;
-import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.schema.Event;
 import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Item;
@@ -23,7 +20,7 @@ import dev.recsys.features.schema.LandingJson;
 import dev.recsys.features.snapshot.Snapshot;
 import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
-import dev.recsys.pipelines.run.RunPipelineJob;
+import dev.recsys.pipelines.run.SmallPipeline;
 import dev.recsys.pipelines.spark.JobArgs;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
@@ -168,17 +165,8 @@ class RefreshJobTest extends SparkTestBase {
   }
 
   private void nightly() throws Exception {
-    JobArgs args = JobArgs.parse(new String[] {"--run-date", DAY.toString(), "--generate", "--events", "8000",
-        "--users", "200", "--items", "150"}, Set.of("run-date", "events", "users", "items"), Set.of("generate"));
-    GeneratorConfig g = cfg.generator();
-    TrainingConfig t = cfg.training();
-    cfg = cfg.withGenerator(new GeneratorConfig(g.seed(), g.events(), g.users(), g.items(), g.categories(), g.days(),
-            g.dirtyShare(), 0, 2))
-        .withTraining(new TrainingConfig(t.seed(), 1, 256, t.learningRate(), 5, 8, List.of(16), 8, t.temperature(),
-            t.idDropout(), t.gateMetric(), t.gateMargin()))
-        .withExport(new ExportConfig(tmp.resolve("bundles").toString(), 5, "HNSW16", 8, 32, 10, 60, 0.9, 100, 7,
-            512));
-    RunPipelineJob.run(spark, cfg, args);
+    cfg = SmallPipeline.config(cfg, tmp.resolve("bundles"), 5);
+    SmallPipeline.run(spark, cfg, DAY);
   }
 
   /**

@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.recsys.export.bundle.Bundle;
 import dev.recsys.export.bundle.Bundles;
 import dev.recsys.export.bundle.Verification;
-import dev.recsys.features.config.ExportConfig;
-import dev.recsys.features.config.GeneratorConfig;
-import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Featurizers;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
-import dev.recsys.pipelines.spark.JobArgs;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
@@ -24,9 +20,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -40,18 +34,8 @@ class RunPipelineJobTest extends SparkTestBase {
   @Test
   void generatedDataFlowsThroughEveryStep() throws Exception {
     LocalDate day = LocalDate.of(2026, 11, 1);
-    JobArgs args = JobArgs.parse(new String[] {"--run-date", day.toString(), "--generate", "--events", "8000",
-        "--users", "200", "--items", "150"}, Set.of("run-date", "events", "users", "items"), Set.of("generate"));
-    GeneratorConfig g = cfg.generator();
-    // No bot: at this scale its 1,300 events alone would sink the quality gate.
-    TrainingConfig t = cfg.training();
-    cfg = cfg.withGenerator(new GeneratorConfig(g.seed(), g.events(), g.users(), g.items(), g.categories(), g.days(),
-            g.dirtyShare(), 0, 2))
-        .withTraining(new TrainingConfig(t.seed(), 1, 256, t.learningRate(), 5, 8, List.of(16), 8, t.temperature(),
-            t.idDropout(), t.gateMetric(), t.gateMargin()))
-        .withExport(new ExportConfig(tmp.resolve("bundles").toString(), 2, "HNSW16", 8, 32, 10, 60, 0.9, 100, 7,
-            512));
-    RunPipelineJob.run(spark, cfg, args);
+    cfg = SmallPipeline.config(cfg, tmp.resolve("bundles"), 2);
+    SmallPipeline.run(spark, cfg, day);
 
     long clean = Tables.read(spark, cfg.storage().table(ValidateEventsJob.EVENTS)).count();
     Dataset<Row> examples = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.EXAMPLES));
