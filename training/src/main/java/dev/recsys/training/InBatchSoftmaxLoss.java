@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * In-batch sampled softmax with temperature and log-q correction. Predictions: user_vec [B, D], item_vec [B, D];
- * labels: item_log_q [B], item ids [B]. Row i scores user i against every item in the batch,
- * {@code logits[i][j] = (u_i . v_j) / τ - log q_j}, and the target is its own item j = i. Another row's copy of
- * the same item is not a negative: it is masked out (oov ids, which may stand for different items, are not).
+ * Sampled softmax over in-batch negatives, optionally mixed with uniformly sampled ones, with temperature and a
+ * sampling-bias (log-q) correction. Predictions: user_vec [B, D] and item_vec [C, D], whose first B rows are the
+ * batch's positives (row i's is row i) and whose other C - B rows are the extra negatives. Labels: the log of each
+ * column's expected count among the sampled items [C], and the item ids [C]. Row i scores user i against every
+ * column, {@code logits[i][j] = (u_i . v_j) / τ - log E[count_j]}, and the target is column i. Another column
+ * holding row i's item is not a negative: it is masked out (oov ids, which may stand for different items, are not).
  */
 final class InBatchSoftmaxLoss extends Loss {
 
@@ -35,40 +37,60 @@ final class InBatchSoftmaxLoss extends Loss {
     NDArray users = predictions.get(0);
     NDArray items = predictions.get(1);
     NDManager manager = users.getManager();
-    int batch = Math.toIntExact(users.getShape().get(0));
-    NDArray offsets = manager.create(offsets(labels.get(1).toLongArray(), labels.get(0).toFloatArray()),
-        new Shape(batch, batch));
-    // The temperature divides the users [B, D] rather than the scores [B, B]: the same logits in fewer operations.
-    NDArray logits = users.div(temperature).matMul(items.transpose()).sub(offsets); // [B, B]
-    NDArray own = manager.arange(0, batch, 1, DataType.INT64).expandDims(1); // [B, 1]: row i's column i
+    int rows = Math.toIntExact(users.getShape().get(0));
+    long[] ids = labels.get(1).toLongArray();
+    NDArray offsets = manager.create(offsets(ids, labels.get(0).toFloatArray(), rows),
+        new Shape(rows, ids.length));
+    // The temperature divides the users [B, D] rather than the scores [B, C]: the same logits in fewer operations.
+    NDArray logits = users.div(temperature).matMul(items.transpose()).sub(offsets); // [B, C]
+    NDArray own = manager.arange(0, rows, 1, DataType.INT64).expandDims(1); // [B, 1]: row i's column i
     return logits.logSoftmax(1).gather(own, 1).neg().mean();
   }
 
   /**
-   * Returns what the logits subtract, row-major [B, B]: log q_j in column j, which removes the popularity bias of
-   * in-batch sampling, plus {@link #MASKED} where column j is another row's copy of row i's item (a known id).
-   * Built on the JVM (duplicates are few) rather than from [B, B] comparisons on the engine; it needs no gradient.
+   * Returns what the logits of the first {@code rows} rows subtract, row-major [rows, C] for C columns:
+   * {@code logCount[j]} in column j, which removes the popularity bias of the sampling, plus {@link #MASKED} where
+   * column j is not row i's own column but holds row i's item (a known id). Built on the JVM (duplicates are few)
+   * rather than from [B, C] comparisons on the engine; it needs no gradient.
    */
-  static float[] offsets(long[] ids, float[] logQ) {
-    int b = ids.length;
-    float[] out = new float[b * b];
-    for (int i = 0; i < b; i++) {
-      System.arraycopy(logQ, 0, out, i * b, b);
+  static float[] offsets(long[] ids, float[] logCount, int rows) {
+    int c = ids.length;
+    float[] out = new float[rows * c];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(logCount, 0, out, i * c, c);
     }
-    Map<Long, List<Integer>> rowsOf = new HashMap<>();
-    for (int j = 0; j < b; j++) {
+    Map<Long, List<Integer>> columnsOf = new HashMap<>();
+    for (int j = 0; j < c; j++) {
       if (ids[j] > 1) {
-        rowsOf.computeIfAbsent(ids[j], id -> new ArrayList<>()).add(j);
+        columnsOf.computeIfAbsent(ids[j], id -> new ArrayList<>()).add(j);
       }
     }
-    for (List<Integer> same : rowsOf.values()) {
+    for (List<Integer> same : columnsOf.values()) {
       for (int i : same) {
+        if (i >= rows) {
+          break; // columns are listed in order: the rest are extra negatives, not rows
+        }
         for (int j : same) {
           if (i != j) {
-            out[i * b + j] += MASKED;
+            out[i * c + j] += MASKED;
           }
         }
       }
+    }
+    return out;
+  }
+
+  /**
+   * Returns the log of the expected number of copies of each item among a batch's columns: {@code batch} positives
+   * drawn with the items' shares of positives ({@code logQ}, log-shares) and {@code uniform} negatives drawn
+   * uniformly from {@code catalogSize} items. With no uniform negatives this is log q plus a constant, the plain
+   * log-q correction; the uniform term bounds how far it lifts a rare item.
+   */
+  static float[] logExpectedCounts(float[] logQ, int batch, int uniform, int catalogSize) {
+    double perItem = uniform == 0 ? 0 : (double) uniform / catalogSize;
+    float[] out = new float[logQ.length];
+    for (int j = 0; j < logQ.length; j++) {
+      out[j] = (float) Math.log(batch * Math.exp(logQ[j]) + perItem);
     }
     return out;
   }

@@ -23,4 +23,41 @@ public record ItemFeatures(
   public int size() {
     return itemIdx.length;
   }
+
+  /** Returns these rows followed by {@code other}'s, which must have the same widths. */
+  public ItemFeatures followedBy(ItemFeatures other) {
+    Shapes.checkWidth("item_dense", other.denseDim, denseDim);
+    Shapes.checkWidth("item_tokens", other.tokenLength, tokenLength);
+    return new ItemFeatures(concat(itemIdx, other.itemIdx), concat(category, other.category),
+        concat(dense, other.dense), denseDim, concat(tokens, other.tokens), tokenLength);
+  }
+
+  /** Returns rows {@code picks} of these, in that order (a row may repeat). */
+  public ItemFeatures rows(int[] picks) {
+    int n = picks.length;
+    long[] idx = new long[n];
+    long[] cat = new long[n];
+    float[] d = new float[n * denseDim];
+    long[] tok = new long[n * tokenLength];
+    for (int k = 0; k < n; k++) {
+      int r = picks[k];
+      idx[k] = itemIdx[r];
+      cat[k] = category[r];
+      System.arraycopy(dense, r * denseDim, d, k * denseDim, denseDim);
+      System.arraycopy(tokens, r * tokenLength, tok, k * tokenLength, tokenLength);
+    }
+    return new ItemFeatures(idx, cat, d, denseDim, tok, tokenLength);
+  }
+
+  private static long[] concat(long[] a, long[] b) {
+    long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

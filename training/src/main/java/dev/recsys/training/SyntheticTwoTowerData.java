@@ -210,6 +210,11 @@ public final class SyntheticTwoTowerData {
     return items(idx);
   }
 
+  /** Returns {@code perBatch} uniform negatives per batch drawn from the whole catalogue ({@link #allItems}). */
+  public UniformNegatives uniformNegatives(int perBatch) {
+    return new UniformNegatives(allItems(), itemLogQ.clone(), perBatch);
+  }
+
   /** Returns an item of user {@code u}'s cluster with probability affinity, else any item (0-based ids). */
   private int interaction(Random r, int u) {
     if (r.nextDouble() < sizes.affinity()) {

@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.util.Random;
 
 /**
- * Trains the two-tower retrieval model with an in-batch sampled softmax (temperature, log-q correction, in-batch
- * duplicates of the positive masked) and Adam. Plain Java over batches of arrays, so a Spark driver can stream
+ * Trains the two-tower retrieval model with a sampled softmax over in-batch negatives, optionally mixed with
+ * uniformly drawn catalogue items ({@link UniformNegatives}), with temperature, log-q correction and the positive's
+ * other copies masked, and Adam. Plain Java over batches of arrays, so a Spark driver can stream
  * batches from a table with {@code toLocalIterator}. Needs the system property {@code ai.djl.offline=true}, so DJL
  * uses the PyTorch native library from the classpath instead of downloading one.
  */
@@ -18,29 +19,38 @@ public final class TrainTwoTower {
   /** Returns the model trained on {@code batches} in the same order every epoch; see the other overload. */
   public static TrainingResult<TwoTowerModel> train(
       TwoTowerConfig config, TrainConfig train, Iterable<TwoTowerBatch> batches) throws IOException {
-    return train(config, train, EpochBatches.of(batches));
+    return train(config, train, EpochBatches.of(batches), UniformNegatives.NONE);
   }
 
   /**
    * Returns the trained model and its losses. {@code batches} is asked for each epoch's batches in turn; every
    * batch has at most {@code train.batchSize()} rows. Parameters are seeded from {@code train.seed()}; with
-   * {@code train.checkpointDir()} the run resumes after the last epoch saved there.
+   * {@code train.checkpointDir()} the run resumes after the last epoch saved there. Each batch's negatives are
+   * the other rows' items plus {@code negatives.perBatch()} drawn from {@code negatives.catalog()}.
    */
-  public static TrainingResult<TwoTowerModel> train(
-      TwoTowerConfig config, TrainConfig train, EpochBatches<TwoTowerBatch> batches) throws IOException {
+  public static TrainingResult<TwoTowerModel> train(TwoTowerConfig config, TrainConfig train,
+      EpochBatches<TwoTowerBatch> batches, UniformNegatives negatives) throws IOException {
     Engine.getInstance().setRandomSeed(train.seed());
     TwoTowerModel model = new TwoTowerModel(config, train.device());
     try {
       TrainingLoop.Outcome outcome = TrainingLoop.run("two_tower", model.djlModel(),
-          TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature()), config.toString(), train,
-          batches, TwoTowerBatch::size, (manager, batch, random) -> {
+          TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature()),
+          config + "; " + negatives.describe(), train, batches, TwoTowerBatch::size, (manager, batch, random) -> {
             long[] userIdx = dropIds(batch.users().userIdx(), config.idDropout(), random);
-            long[] itemIdx = dropIds(batch.items().itemIdx(), config.idDropout(), random);
-            NDList inputs = model.inputs(manager, batch, userIdx, itemIdx);
+            ItemFeatures items = batch.items();
+            float[] logQ = batch.itemLogQ();
+            if (negatives.perBatch() > 0) {
+              int[] drawn = negatives.draw(random);
+              items = items.followedBy(negatives.catalog().rows(drawn));
+              logQ = concat(logQ, pick(negatives.logQ(), drawn));
+            }
+            long[] itemIdx = dropIds(items.itemIdx(), config.idDropout(), random);
+            NDList inputs = model.inputs(manager, batch.users(), userIdx, items, itemIdx);
             NDList labels = new NDList(
-                manager.create(batch.itemLogQ()),
+                manager.create(InBatchSoftmaxLoss.logExpectedCounts(logQ, batch.size(), negatives.perBatch(),
+                    negatives.catalog().size())),
                 // The true ids, not the dropped ones: duplicates are masked by what the item really is.
-                TwoTowerModel.ids(manager, batch.items().itemIdx()));
+                TwoTowerModel.ids(manager, items.itemIdx()));
             return new TrainingLoop.BatchArrays(inputs, labels);
           });
       return new TrainingResult<>(model, outcome.epochLosses(), outcome.samplesPerSecond(), outcome.batches());
@@ -62,5 +72,19 @@ public final class TrainTwoTower {
       }
     }
     return dropped;
+  }
+
+  private static float[] pick(float[] values, int[] picks) {
+    float[] out = new float[picks.length];
+    for (int k = 0; k < picks.length; k++) {
+      out[k] = values[picks[k]];
+    }
+    return out;
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }

@@ -68,12 +68,11 @@ public final class TwoTowerModel implements AutoCloseable {
   }
 
   /**
-   * Returns the block inputs for {@code batch} (see {@link TwoTowerBlock}) with the given user and item indexes,
-   * which may differ from the batch's by id dropout.
+   * Returns the block inputs (see {@link TwoTowerBlock}) for {@code users} and {@code items}, which may have more
+   * rows than the users (extra negatives), with the given user and item indexes, which may differ from theirs by id
+   * dropout.
    */
-  NDList inputs(NDManager m, TwoTowerBatch batch, long[] userIdx, long[] itemIdx) {
-    UserFeatures u = batch.users();
-    ItemFeatures i = batch.items();
+  NDList inputs(NDManager m, UserFeatures u, long[] userIdx, ItemFeatures i, long[] itemIdx) {
     checkUsers(u);
     checkItems(i);
     return new NDList(

@@ -19,7 +19,7 @@ class InBatchSoftmaxLossTest {
   void offsetsMaskOtherCopiesOfAKnownItemOnly() {
     // Rows 0 and 2 hold item 5, rows 1 and 3 the oov id 1 (not the same item), row 4 item 7.
     float[] q = {-1f, -2f, -3f, -4f, -5f};
-    float[] offsets = InBatchSoftmaxLoss.offsets(new long[] {5, 1, 5, 1, 7}, q);
+    float[] offsets = InBatchSoftmaxLoss.offsets(new long[] {5, 1, 5, 1, 7}, q, 5);
 
     assertArrayEquals(new float[] {
       -1f, -2f, -3f + M, -4f, -5f,
@@ -27,6 +27,30 @@ class InBatchSoftmaxLossTest {
       -1f + M, -2f, -3f, -4f, -5f,
       -1f, -2f, -3f, -4f, -5f,
       -1f, -2f, -3f, -4f, -5f}, offsets);
+  }
+
+  @Test
+  void extraNegativeColumnsAreMaskedWhereTheyHoldTheRowsItem() {
+    // Two rows (items 5 and 7), then three drawn negatives: item 7, item 9 and the oov id.
+    float[] offsets = InBatchSoftmaxLoss.offsets(new long[] {5, 7, 7, 9, 1}, new float[] {-1f, -2f, -3f, -4f, -5f},
+        2);
+
+    assertArrayEquals(new float[] {
+      -1f, -2f, -3f, -4f, -5f,
+      -1f, -2f, -3f + M, -4f, -5f}, offsets);
+  }
+
+  @Test
+  void expectedCountsAreTheLogQCorrectionUpToAConstantWithoutUniformNegatives() {
+    float[] logQ = {(float) Math.log(0.5), (float) Math.log(0.01)};
+
+    float[] inBatch = InBatchSoftmaxLoss.logExpectedCounts(logQ, 100, 0, 1000);
+    float[] mixed = InBatchSoftmaxLoss.logExpectedCounts(logQ, 100, 500, 1000);
+
+    assertEquals(logQ[0] - logQ[1], inBatch[0] - inBatch[1], 1e-5f);
+    // 100 * 0.5 + 0.5 and 100 * 0.01 + 0.5 expected copies: the rare item's lift shrinks from log 50 to log 33.7.
+    assertEquals((float) Math.log(50.5), mixed[0], 1e-5f);
+    assertEquals((float) Math.log(1.5), mixed[1], 1e-5f);
   }
 
   @Test

@@ -46,6 +46,27 @@ class LearningTest {
   }
 
   @Test
+  void uniformNegativesKeepRetrievalFarBetterThanRandom() throws Exception {
+    SyntheticTwoTowerData world = new SyntheticTwoTowerData(
+        new SyntheticTwoTowerData.Sizes(500, 200, 10, 20, 100, 10, 5, 8, 8, 0.8f), 21);
+    TwoTowerConfig config = world.config(16, List.of(32), 16, 0.1f, 0.1f);
+    TrainConfig train = TrainConfig.of(0.005f, 4, 128, 7);
+    Iterable<TwoTowerBatch> data = world.batches(128, 75, 3);
+    TrainingResult<TwoTowerModel> result =
+        TrainTwoTower.train(config, train, e -> data.iterator(), world.uniformNegatives(64));
+    try (TwoTowerModel model = result.model()) {
+      TwoTowerBatch heldOut = world.sample(1000, new Random(99));
+      int[] positives = Arrays.stream(heldOut.items().itemIdx()).mapToInt(i -> (int) i - 2).toArray();
+      double random = 10.0 / world.sizes().items();
+      double recall = Metrics.recallAtK(model.userVectors(heldOut.users()), model.itemVectors(world.allItems()),
+          config.outputDim(), positives, 10);
+      assertTrue(recall > 4 * random, "recall@10 " + recall + " vs random " + random);
+      System.out.printf("two-tower with 64 uniform negatives: losses %s, recall@10 %.3f, random %.3f%n",
+          result.epochLosses(), recall, random);
+    }
+  }
+
+  @Test
   void dlrmRanksHeldOutClicksAndPurchasesAboveChance() throws Exception {
     SyntheticRankingData data = new SyntheticRankingData(8, List.of(50, 40, 10, 5), 17);
     DlrmConfig config = new DlrmConfig(8, data.cardinalities(), 8, List.of(16), List.of(32, 16), true);

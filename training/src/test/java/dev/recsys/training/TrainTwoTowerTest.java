@@ -44,6 +44,28 @@ class TrainTwoTowerTest {
   }
 
   @Test
+  void uniformNegativesTrainReproduciblyAndArePartOfTheCheckpointIdentity(@TempDir Path dir) throws Exception {
+    TrainConfig train = TrainConfig.of(0.01f, 1, 32, 42).withMaxBatches(3).withCheckpointDir(dir);
+    float[] first;
+    TrainingResult<TwoTowerModel> mixed =
+        TrainTwoTower.train(config, train, e -> world.batches(32, 3, 5).iterator(), world.uniformNegatives(16));
+    try (TwoTowerModel model = mixed.model()) {
+      assertEquals(3, mixed.batchesTrained());
+      assertTrue(Float.isFinite(mixed.finalLoss()) && mixed.finalLoss() > 0, "loss " + mixed.finalLoss());
+      first = model.weights().item().projection().weight();
+    }
+    TrainConfig again = train.withCheckpointDir(dir.resolve("again"));
+    try (TwoTowerModel model = TrainTwoTower.train(config, again, e -> world.batches(32, 3, 5).iterator(),
+        world.uniformNegatives(16)).model()) {
+      assertArrayEquals(first, model.weights().item().projection().weight());
+    }
+    IllegalStateException other = assertThrows(IllegalStateException.class, () -> TrainTwoTower.train(config,
+        train.withMaxBatches(3), e -> world.batches(32, 3, 5).iterator(), world.uniformNegatives(8)));
+    assertTrue(other.getMessage().contains("uniformNegatives=16 of " + world.sizes().items())
+        && other.getMessage().contains("uniformNegatives=8 of"), other.getMessage());
+  }
+
+  @Test
   void aRunResumesAfterTheLastSavedEpoch(@TempDir Path dir) throws Exception {
     Iterable<TwoTowerBatch> data = world.batches(32, 3, 5);
     TrainConfig twoEpochs = TrainConfig.of(0.01f, 2, 32, 3).withCheckpointDir(dir);

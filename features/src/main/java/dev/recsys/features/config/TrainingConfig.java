@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param outputDim width of the two-tower user and item vectors
  * @param temperature softmax temperature of the two-tower loss
  * @param idDropout share of two-tower rows whose ids are replaced by the oov index (cold-start robustness)
+ * @param uniformNegatives catalogue items drawn uniformly as extra two-tower negatives for every batch, besides
+ *     the in-batch ones (mixed negative sampling); 0 uses in-batch negatives only
  * @param gateMetric metric the quality gate compares, e.g. {@code ndcg_at_10}
  * @param gateMargin absolute margin, in the metric's units, by which a candidate must beat the published model
  *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
@@ -37,6 +39,7 @@ public record TrainingConfig(
     int outputDim,
     double temperature,
     double idDropout,
+    int uniformNegatives,
     String gateMetric,
     double gateMargin,
     Ranker ranker,
@@ -67,6 +70,9 @@ public record TrainingConfig(
     Check.positive("training.output_dim", outputDim);
     Check.positive("training.temperature", temperature);
     Check.fraction("training.id_dropout", idDropout, true);
+    if (uniformNegatives < 0) {
+      throw new IllegalArgumentException("training.uniform_negatives must be >= 0, got " + uniformNegatives);
+    }
     Check.nonBlank("training.gate_metric", gateMetric);
     if (!(gateMargin >= 0 && Double.isFinite(gateMargin))) {
       throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
@@ -76,23 +82,32 @@ public record TrainingConfig(
     Objects.requireNonNull(device, "training.device");
   }
 
-  /** The settings without the ranker and device keys: the DLRM ranks, XGBoost has its defaults, DJL runs on CPU. */
+  /**
+   * The settings without the uniform-negatives, ranker and device keys: in-batch negatives only, the DLRM ranks,
+   * XGBoost has its defaults, DJL runs on CPU.
+   */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
-        idDropout, gateMetric, gateMargin, Ranker.DLRM, XgboostConfig.DEFAULTS, Device.CPU);
+        idDropout, 0, gateMetric, gateMargin, Ranker.DLRM, XgboostConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost, device);
+        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, xgboost, device);
+  }
+
+  /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
+  public TrainingConfig withUniformNegatives(int uniformNegatives) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
+        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, xgboost, device);
   }
 
   /** Returns a copy with other XGBoost settings. */
   public TrainingConfig withXgboost(XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, gateMetric, gateMargin, ranker, xgboost, device);
+        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, xgboost, device);
   }
 }

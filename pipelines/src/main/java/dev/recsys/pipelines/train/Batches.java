@@ -132,6 +132,25 @@ final class Batches<B> implements EpochBatches<B> {
         new ItemFeatures(itemIdx, category, itemDense, di, tokens, t), logQ);
   }
 
+  /** Returns the item-tower inputs of {@link TrainingRows#ITEM_TOWER} rows, in their order. */
+  static ItemFeatures items(List<Row> rows) {
+    int b = rows.size();
+    int di = b == 0 ? 1 : rows.get(0).getList(2).size();
+    int t = b == 0 ? 1 : rows.get(0).getList(3).size();
+    long[] itemIdx = new long[b];
+    long[] category = new long[b];
+    float[] itemDense = new float[b * di];
+    long[] tokens = new long[b * t];
+    for (int i = 0; i < b; i++) {
+      Row r = rows.get(i);
+      itemIdx[i] = r.getLong(0);
+      category[i] = r.getLong(1);
+      copyFloats(r.getList(2), itemDense, i * di);
+      copyLongs(r.getList(3), tokens, i * t);
+    }
+    return new ItemFeatures(itemIdx, category, itemDense, di, tokens, t);
+  }
+
   static RankingBatch rankingBatch(List<Row> rows, boolean withPurchase) {
     int b = rows.size();
     int dd = rows.get(0).getList(0).size();

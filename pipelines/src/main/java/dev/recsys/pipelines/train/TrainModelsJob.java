@@ -23,6 +23,7 @@ import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.training.Devices;
 import dev.recsys.training.DlrmConfig;
 import dev.recsys.training.DlrmModel;
+import dev.recsys.training.ItemFeatures;
 import dev.recsys.training.SavedModels;
 import dev.recsys.training.TrainConfig;
 import dev.recsys.training.TrainDlrm;
@@ -30,6 +31,7 @@ import dev.recsys.training.TrainTwoTower;
 import dev.recsys.training.TrainingResult;
 import dev.recsys.training.TwoTowerConfig;
 import dev.recsys.training.TwoTowerModel;
+import dev.recsys.training.UniformNegatives;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,7 +137,8 @@ public final class TrainModelsJob {
     ModelRun twoTower;
     TrainingResult<TwoTowerModel> towers = TrainTwoTower.train(towerConfig,
         settings.withCheckpointDir(settings.checkpointDir().resolve("two_tower")),
-        Batches.twoTower(towerRows::toLocalIterator, t.batchSize(), t.seed()));
+        Batches.twoTower(towerRows::toLocalIterator, t.batchSize(), t.seed()),
+        uniformNegatives(train, artifacts, logQ, t.uniformNegatives()));
     towerRows.unpersist();
     try (TwoTowerModel model = towers.model()) {
       OnnxGraphs.writeUserTower(model.weights().user(), local.resolve(USER_TOWER_FILE));
@@ -198,6 +201,25 @@ public final class TrainModelsJob {
    */
   static Dataset<Row> featurisedOnce(Dataset<Row> featurised) {
     return featurised.persist(StorageLevel.MEMORY_AND_DISK_SER());
+  }
+
+  /**
+   * Returns {@code perBatch} uniform negatives per batch drawn from the train vocabulary's items, each featurised as
+   * of its latest train event; the catalogue is collected to the driver (a few dozen bytes per item), in item
+   * order so the draws of a seed are the same on every run.
+   */
+  static UniformNegatives uniformNegatives(Dataset<Row> train, FeatureArtifacts a, float[] logQ, int perBatch) {
+    if (perBatch == 0) {
+      return UniformNegatives.NONE;
+    }
+    List<Row> rows = TrainingRows.latestItems(train, a).orderBy(FeatureTables.ITEM_IDX).collectAsList();
+    ItemFeatures catalog = Batches.items(rows);
+    float[] catalogLogQ = new float[catalog.size()];
+    for (int k = 0; k < catalogLogQ.length; k++) {
+      catalogLogQ[k] = logQ[Math.toIntExact(catalog.itemIdx()[k])];
+    }
+    LOG.info("two-tower: {} uniform negatives per batch from {} items", perBatch, catalog.size());
+    return new UniformNegatives(catalog, catalogLogQ, perBatch);
   }
 
   /** Returns the DLRM architecture for RANKING_V1 inputs; the purchase head only when the data has purchases. */

@@ -2,6 +2,7 @@ package dev.recsys.pipelines.train;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.recsys.features.schema.EventType;
@@ -23,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -54,6 +56,13 @@ public final class TrainingRows {
       .add(ITEM_DENSE, DataTypes.createArrayType(DataTypes.FloatType, false), false)
       .add(ITEM_TOKENS, DataTypes.createArrayType(DataTypes.LongType, false), false)
       .add(ITEM_LOG_Q, DataTypes.FloatType, false);
+
+  /** Featurised catalogue rows: the item-tower inputs of one item each. */
+  public static final StructType ITEM_TOWER = new StructType()
+      .add(FeatureTables.ITEM_IDX, DataTypes.LongType, false)
+      .add(ITEM_CAT, DataTypes.LongType, false)
+      .add(ITEM_DENSE, DataTypes.createArrayType(DataTypes.FloatType, false), false)
+      .add(ITEM_TOKENS, DataTypes.createArrayType(DataTypes.LongType, false), false);
 
   /** Featurised ranking rows: RANKING_V1 dense and sparse inputs with click and purchase labels. */
   public static final StructType RANKING = new StructType()
@@ -126,6 +135,28 @@ public final class TrainingRows {
       return out.iterator();
     };
     return positives.mapPartitions(featurize, Encoders.row(TWO_TOWER));
+  }
+
+  /**
+   * Returns {@link #ITEM_TOWER} rows of every vocabulary item among {@code examples}, each featurised as of its
+   * latest event there: the two-tower's uniformly drawn negatives.
+   */
+  public static Dataset<Row> latestItems(Dataset<Row> examples, FeatureArtifacts a) {
+    Dataset<Row> latest = examples.where(col(FeatureTables.ITEM_IDX).gt(1))
+        .withColumn("_latest", row_number().over(Window.partitionBy(FeatureTables.ITEM_IDX)
+            .orderBy(col(FeatureTables.TS_MS).desc(), col(Schemas.EVENT_ID).desc())))
+        .where(col("_latest").equalTo(1));
+    MapPartitionsFunction<Row, Row> featurize = rows -> {
+      List<Row> out = new ArrayList<>();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        ModelInputs.ItemTower i = ModelInputs.itemTower(FeatureRows.item(r), index(r, FeatureTables.ITEM_IDX),
+            r.getLong(r.fieldIndex(FeatureTables.TS_MS)), a);
+        out.add(RowFactory.create(i.itemIdx(), i.category(), boxed(i.dense()), boxed(i.tokens())));
+      }
+      return out.iterator();
+    };
+    return latest.mapPartitions(featurize, Encoders.row(ITEM_TOWER));
   }
 
   /** Returns ranking rows of {@code examples} (see {@link #rankingExamples}), featurised as of each event. */

@@ -222,7 +222,8 @@ class ExportBundleJobTest extends SparkTestBase {
     cfg = cfg.withTraining(new TrainingConfig(cfg.training().seed(), cfg.training().epochs(),
         cfg.training().batchSize(), cfg.training().learningRate(), cfg.training().logEvery(),
         cfg.training().embeddingDim(), cfg.training().hiddenSizes(), cfg.training().outputDim(),
-        cfg.training().temperature(), cfg.training().idDropout(), cfg.training().gateMetric(),
+        cfg.training().temperature(), cfg.training().idDropout(), cfg.training().uniformNegatives(),
+        cfg.training().gateMetric(),
         cfg.training().gateMargin(), TrainingConfig.Ranker.XGBOOST, small, cfg.training().device()));
 
     ExportBundleJob.run(spark, cfg, DAY, xgbModels, Optional.of(new DjlReference(twoTower, ranker)));

@@ -27,7 +27,7 @@ public final class SmallPipeline {
     return cfg.withGenerator(new GeneratorConfig(g.seed(), g.events(), g.users(), g.items(), g.categories(),
             g.days(), g.dirtyShare(), 0, 2))
         .withTraining(new TrainingConfig(t.seed(), 1, 256, t.learningRate(), 5, 8, List.of(16), 8, t.temperature(),
-            t.idDropout(), t.gateMetric(), t.gateMargin()))
+            t.idDropout(), t.gateMetric(), t.gateMargin()).withUniformNegatives(t.uniformNegatives()))
         .withExport(new ExportConfig(bundlesRoot.toString(), keep, "HNSW16", 8, 32, 10, 60, 0.9, 100, 7, 512));
   }
 

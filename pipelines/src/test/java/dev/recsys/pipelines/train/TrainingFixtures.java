@@ -24,7 +24,7 @@ final class TrainingFixtures {
     return cfg.withGenerator(new GeneratorConfig(g.seed(), 3000, 120, 80, g.categories(), g.days(), g.dirtyShare(),
             0, 2))
         .withTraining(new TrainingConfig(t.seed(), 2, 64, t.learningRate(), 1, 8, List.of(16), 8, t.temperature(),
-            t.idDropout(), t.gateMetric(), t.gateMargin()));
+            t.idDropout(), t.gateMetric(), t.gateMargin()).withUniformNegatives(t.uniformNegatives()));
   }
 
   /** Generates, ingests, validates, splits and builds the features of {@code day} under {@code cfg}'s root. */
