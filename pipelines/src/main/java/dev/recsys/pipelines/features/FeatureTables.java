@@ -54,6 +54,8 @@ public final class FeatureTables {
   /** Money spent on purchases, in cents, so sums are exact whatever the aggregation order. */
   public static final String SPEND_CENTS = FeatureSnapshots.SPEND_CENTS;
   public static final String HISTORY = FeatureSnapshots.HISTORY;
+  /** The instant column of {@link #itemsAsOfEach}: epoch milliseconds. */
+  public static final String AS_OF_MS = "as_of_ms";
   public static final String HISTORY_ROWS = FeatureSnapshots.HISTORY_ROWS;
   /** Events of the user in the example item's category, and in all categories, before the example. */
   public static final String USER_CAT_COUNT = "user_cat_count";
@@ -202,6 +204,28 @@ public final class FeatureTables {
         typeCount(EventType.VIEW).as(ITEM_VIEWS), typeCount(EventType.CLICK).as(ITEM_CLICKS),
         typeCount(EventType.PURCHASE).as(ITEM_PURCHASES));
     Dataset<Row> out = itemInfo.join(counts, Schemas.ITEM_ID, "left");
+    for (String c : new String[] {ITEM_TOTAL, ITEM_RECENT, ITEM_VIEWS, ITEM_CLICKS, ITEM_PURCHASES}) {
+      out = out.withColumn(c, coalesce(col(c), lit(0L)));
+    }
+    return out;
+  }
+
+  /**
+   * One row per catalog item ({@code itemInfo}) and instant (the {@link #AS_OF_MS} column of {@code instants}) with
+   * the interaction counts of the {@code events} strictly before that instant; items nobody touched by then get
+   * zeros. The catalogue as a request at each instant would see it.
+   */
+  public static Dataset<Row> itemsAsOfEach(Dataset<Row> events, Dataset<Row> itemInfo, Dataset<Row> instants) {
+    Dataset<Row> at = functions.broadcast(instants.select(AS_OF_MS).distinct());
+    Dataset<Row> counts = events.select(Schemas.ITEM_ID, TS_MS, Schemas.EVENT_TYPE)
+        .join(at, col(TS_MS).lt(col(AS_OF_MS)))
+        .groupBy(col(AS_OF_MS), col(Schemas.ITEM_ID)).agg(
+            count(lit(1)).as(ITEM_TOTAL),
+            sum(when(col(TS_MS).geq(col(AS_OF_MS).minus(RECENT.toMillis())), 1).otherwise(0)).cast("long")
+                .as(ITEM_RECENT),
+            typeCount(EventType.VIEW).as(ITEM_VIEWS), typeCount(EventType.CLICK).as(ITEM_CLICKS),
+            typeCount(EventType.PURCHASE).as(ITEM_PURCHASES));
+    Dataset<Row> out = itemInfo.crossJoin(at).join(counts, new String[] {AS_OF_MS, Schemas.ITEM_ID}, "left");
     for (String c : new String[] {ITEM_TOTAL, ITEM_RECENT, ITEM_VIEWS, ITEM_CLICKS, ITEM_PURCHASES}) {
       out = out.withColumn(c, coalesce(col(c), lit(0L)));
     }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -197,7 +198,7 @@ public final class EvaluateModelsJob {
 
     ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT)
         + (window.equals(SplitEventsJob.TEST) ? "" : ", " + window + " window"), Bootstrap.defaults());
-    ItemCatalog catalog = new ItemCatalog(w.items.size(), w.trainCounts);
+    ItemCatalog catalog = new ItemCatalog(w.itemIdx.length, w.trainCounts);
     Map<String, List<UserRanking>> rankings;
     float[] impressionProbabilities;
     float[] impressionXgb = null;
@@ -296,18 +297,24 @@ public final class EvaluateModelsJob {
   /** Returns every model's per-user rankings of the test users. */
   static Map<String, List<UserRanking>> rank(TestWindow w, OnnxModels models, ALSFactors als, FeatureArtifacts a)
       throws OrtException {
-    List<ModelInputs.ItemTower> itemInputs = new ArrayList<>();
-    for (int row = 0; row < w.items.size(); row++) {
-      itemInputs.add(ModelInputs.itemTower(w.items.get(row), w.itemIdx[row], w.itemsAsOfMs, a));
+    Map<Long, List<ModelInputs.ItemTower>> itemInputsAt = new HashMap<>();
+    Map<Long, float[][]> itemVectorsAt = new HashMap<>();
+    for (Map.Entry<Long, List<ItemAggregates>> snapshot : w.itemsAt.entrySet()) {
+      List<ModelInputs.ItemTower> inputs = new ArrayList<>();
+      List<ItemAggregates> items = snapshot.getValue();
+      for (int row = 0; row < items.size(); row++) {
+        inputs.add(ModelInputs.itemTower(items.get(row), w.itemIdx[row], snapshot.getKey(), a));
+      }
+      itemInputsAt.put(snapshot.getKey(), inputs);
+      itemVectorsAt.put(snapshot.getKey(), models.itemVectors(inputs));
     }
     List<ModelInputs.UserTower> userInputs = new ArrayList<>();
     for (TestUser u : w.users) {
       userInputs.add(ModelInputs.userTower(u.state(), u.userIdx(), u.contextMs(), a));
     }
-    float[][] itemVectors = models.itemVectors(itemInputs);
     float[][] userVectors = models.userVectors(userInputs);
-    float[] popularity = counts(w.trainCounts, w.items.size());
-    float[] recent = counts(w.recentCounts, w.items.size());
+    float[] popularity = counts(w.trainCounts, w.itemIdx.length);
+    float[] recent = counts(w.recentCounts, w.itemIdx.length);
 
     Map<String, List<UserRanking>> out = new LinkedHashMap<>();
     for (String m : List.of(POPULARITY, POPULARITY_RECENT, ALS, TWO_TOWER, TWO_TOWER_DLRM)) {
@@ -325,11 +332,14 @@ public final class EvaluateModelsJob {
       float[] alsScores = als.scores(u.userIdx());
       out.get(ALS).add(new UserRanking(id, TopK.of(alsScores == null ? popularity : alsScores, RETRIEVED, seen),
           u.relevant()));
-      long[] retrieved = TopK.of(TopK.innerProducts(userVectors[i], itemVectors), RETRIEVED, seen);
+      List<ItemAggregates> items = w.itemsAt.get(u.itemsAsOfMs());
+      List<ModelInputs.ItemTower> itemInputs = itemInputsAt.get(u.itemsAsOfMs());
+      long[] retrieved = TopK.of(TopK.innerProducts(userVectors[i], itemVectorsAt.get(u.itemsAsOfMs())), RETRIEVED,
+          seen);
       out.get(TWO_TOWER).add(new UserRanking(id, retrieved, u.relevant()));
       List<ModelInputs.Ranking> candidates = new ArrayList<>(retrieved.length);
       for (long row : retrieved) {
-        ItemAggregates item = w.items.get((int) row);
+        ItemAggregates item = items.get((int) row);
         candidates.add(ModelInputs.ranking(userInputs.get(i), itemInputs.get((int) row), item, u.contextMs(),
             u.device(), u.placement(), Featurizers.categoryShare(u.state(), item.category()), a));
       }
@@ -384,21 +394,26 @@ public final class EvaluateModelsJob {
 
   /**
    * One test user: state as of the test window start, vocabulary index, context of the first test event, the
-   * catalogue rows of earlier positives (left out of every list) and of test positives (the relevant items).
+   * instant of the catalogue snapshot the user is scored against, the catalogue rows of earlier positives (left out
+   * of every list) and of test positives (the relevant items).
    */
-  record TestUser(String userId, int userIdx, UserAggregates state, long contextMs, String device,
-      String placement, BitSet seen, long[] relevant) {}
+  record TestUser(String userId, int userIdx, UserAggregates state, long contextMs, long itemsAsOfMs,
+      String device, String placement, BitSet seen, long[] relevant) {}
 
   /**
-   * The evaluated window (test, or validation for tuning) collected to the driver: catalogue items as of the
-   * window's start, users, impressions.
+   * The evaluated window (test, or validation for tuning) collected to the driver: catalogue snapshots as of the
+   * days users' windows start, users, impressions.
    */
   static final class TestWindow {
     private static final String START = "_start";
+    private static final long DAY_MS = 86_400_000L;
 
-    /** The instant item aggregates and ages are taken at: just after the last event they count. */
-    long itemsAsOfMs;
-    List<ItemAggregates> items = new ArrayList<>();
+    /**
+     * Catalogue rows (item aggregates and ages) by the instant they are taken at: the start (UTC) of a day on which
+     * some user's window starts, counting every event before it.
+     */
+    Map<Long, List<ItemAggregates>> itemsAt = new HashMap<>();
+    /** Vocabulary index of each catalogue row. */
     int[] itemIdx;
     Map<Long, Long> trainCounts = new HashMap<>();
     Map<Long, Long> recentCounts = new HashMap<>();
@@ -415,41 +430,39 @@ public final class EvaluateModelsJob {
       Dataset<Row> examples = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES));
       Dataset<Row> test = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(window));
       // Each user's window starts at their first event in it (one instant for a global split, per user for a
-      // per-user holdout). Item aggregates count every event before its own user's start: for a global split the
-      // events before the window; for a per-user holdout every user's earlier splits (as the popularity baseline
-      // does), not only what happened before the earliest user's start, which would describe the catalogue as it
-      // was months before most of the evaluated users and far from the rows the models were trained on.
+      // per-user holdout). A user is scored against the catalogue as of the start of that day, counting every event
+      // before it: as in training, where each row's item features are those of its own instant. (One catalogue at
+      // the end of the data gave the items of a user from months earlier the ages and recent counts of months
+      // later, unlike anything the item tower was trained on.)
       Dataset<Row> starts = test.groupBy(Schemas.USER_ID).agg(min(col(FeatureTables.TS_MS)).as(START),
           min(struct(col(FeatureTables.TS_MS), col(Schemas.EVENT_ID), col(Schemas.DEVICE), col(Schemas.PLACEMENT)))
-              .as("_ctx"));
-      Row bounds = starts.agg(min(START)).first();
-      if (bounds.isNullAt(0)) {
+              .as("_ctx"))
+          .withColumn(FeatureTables.AS_OF_MS, col(START).minus(pmod(col(START), lit(DAY_MS))));
+      if (starts.isEmpty()) {
         throw new IllegalStateException("the " + window + " split of " + runDate + " is empty: nothing to evaluate");
       }
-
 
       Dataset<Row> itemInfo = Tables.read(spark, storage.table(BuildFeaturesJob.FEATURES_ITEMS))
           .drop(FeatureTables.ITEM_TOTAL, FeatureTables.ITEM_RECENT, FeatureTables.ITEM_VIEWS,
               FeatureTables.ITEM_CLICKS, FeatureTables.ITEM_PURCHASES);
       Dataset<Row> events = FeatureTables.withItemInfo(Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
           .where(col(Schemas.TS).lt(lit(Timestamp.from(ValidateEventsJob.asOf(runDate))))), itemInfo);
-      Dataset<Row> itemEvents = events.join(starts.select(Schemas.USER_ID, START), new String[] {Schemas.USER_ID},
-              "left")
-          .where(col(START).isNull().or(col(FeatureTables.TS_MS).lt(col(START)))).drop(START).cache();
-      Row last = itemEvents.agg(functions.max(FeatureTables.TS_MS)).first();
-      w.itemsAsOfMs = last.isNullAt(0) ? bounds.getLong(0) : last.getLong(0) + 1;
-      List<Row> items = FeatureTables.itemsAsOf(itemEvents, itemInfo, w.itemsAsOfMs)
-          .orderBy(FeatureTables.ITEM_ROW).collectAsList();
-      itemEvents.unpersist();
-      w.itemIdx = new int[items.size()];
-      for (int row = 0; row < items.size(); row++) {
-        Row r = items.get(row);
-        if (TrainingRows.index(r, FeatureTables.ITEM_ROW) != row) {
+      List<Row> items = FeatureTables.itemsAsOfEach(events, itemInfo, starts)
+          .orderBy(FeatureTables.AS_OF_MS, FeatureTables.ITEM_ROW).collectAsList();
+      List<Integer> itemIdx = new ArrayList<>();
+      for (Row r : items) {
+        long asOf = r.getLong(r.fieldIndex(FeatureTables.AS_OF_MS));
+        List<ItemAggregates> snapshot = w.itemsAt.computeIfAbsent(asOf, k -> new ArrayList<>());
+        int row = TrainingRows.index(r, FeatureTables.ITEM_ROW);
+        if (row != snapshot.size()) {
           throw new IllegalStateException("features_items rows are not numbered 0.." + (items.size() - 1));
         }
-        w.items.add(FeatureRows.item(r));
-        w.itemIdx[row] = TrainingRows.index(r, FeatureTables.ITEM_IDX);
+        snapshot.add(FeatureRows.item(r));
+        if (w.itemsAt.size() == 1) {
+          itemIdx.add(TrainingRows.index(r, FeatureTables.ITEM_IDX));
+        }
       }
+      w.itemIdx = itemIdx.stream().mapToInt(Integer::intValue).toArray();
 
       Dataset<Row> trainPositives = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)
           .and(TrainingRows.isPositive()));
@@ -480,7 +493,7 @@ public final class EvaluateModelsJob {
             : TrainingRows.index(r, FeatureTables.USER_IDX);
         UserAggregates u = r.isNullAt(r.fieldIndex(FeatureTables.VIEWS))
             ? UserAggregates.empty(a.categories().size()) : FeatureRows.user(r);
-        BitSet seenRows = new BitSet(w.items.size());
+        BitSet seenRows = new BitSet(w.itemIdx.length);
         if (!r.isNullAt(r.fieldIndex("_seen"))) {
           r.<Number>getList(r.fieldIndex("_seen")).forEach(n -> seenRows.set(n.intValue()));
         }
@@ -488,7 +501,7 @@ public final class EvaluateModelsJob {
             .filter(row -> !seenRows.get((int) row)).sorted().toArray();
         Row ctx = r.getStruct(r.fieldIndex("_ctx"));
         w.users.add(new TestUser(r.getString(r.fieldIndex(Schemas.USER_ID)), userIdx, u, ctx.getLong(0),
-            ctx.getString(2), ctx.getString(3), seenRows, rel));
+            r.getLong(r.fieldIndex(FeatureTables.AS_OF_MS)), ctx.getString(2), ctx.getString(3), seenRows, rel));
         if (userIdx == Vocabulary.OOV) {
           w.coldUsers.add(id);
         }
@@ -552,7 +565,7 @@ public final class EvaluateModelsJob {
       for (Row r : model.itemFactors().collectAsList()) {
         byIdx.put(r.getInt(0), floats(r.getList(1)));
       }
-      f.itemsByRow = new float[w.items.size()][];
+      f.itemsByRow = new float[w.itemIdx.length][];
       for (int row = 0; row < w.itemIdx.length; row++) {
         f.itemsByRow[row] = byIdx.get(w.itemIdx[row]);
       }
