@@ -9,10 +9,12 @@ import dev.recsys.features.schema.Event;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.features.spec.Featurizers;
+import dev.recsys.features.spec.FinalScore;
 import dev.recsys.features.spec.ItemAggregates;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.UserAggregates;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers recommendation requests from the current bundle: for a user the snapshot knows, retrieve (user tower
  * over the snapshot aggregates updated with recent feedback, then FAISS top-N), features (one ranking batch via
- * {@link ModelInputs}), rank (DLRM {@code click_prob} or the retrieval score, by A/B variant), rules
+ * {@link ModelInputs}), rank (the ranker's logit added to the two-tower logit, {@link FinalScore}, or the
+ * retrieval score alone, by A/B variant), rules
  * ({@link Rules}, consumed and excluded items dropped); for anyone else, or when a model call fails, the bundle's
  * popularity lists.
  */
@@ -227,12 +230,14 @@ public final class Recommender {
         System.arraycopy(in.sparse(), 0, sparse, i * sparseWidth, sparseWidth);
       }
       t = stage("features", t);
-      scores = b.ranker().run(List.of(
+      float[] clickProbs = b.ranker().run(List.of(
           TensorInput.floats(TensorNames.DENSE, dense, m, denseWidth),
           TensorInput.longs(TensorNames.SPARSE, sparse, m, sparseWidth)))
           .get(TensorNames.CLICK_PROB);
+      FinalScore order = b.finalScore();
+      scores = order == null ? clickProbs : order.scores(Arrays.copyOf(scores, m), clickProbs);
       t = stage("rank", t);
-      model = "dlrm click_prob";
+      model = order == null ? "dlrm click_prob" : "dlrm click_prob + two-tower logit";
     } else {
       model = "two-tower similarity";
     }

@@ -3,6 +3,7 @@ package dev.recsys.serving;
 import ai.onnxruntime.OrtException;
 import dev.recsys.export.bundle.Bundle;
 import dev.recsys.export.bundle.BundleLayout;
+import dev.recsys.export.bundle.Manifest;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.onnx.ElementType;
 import dev.recsys.export.onnx.OnnxScorer;
@@ -14,6 +15,7 @@ import dev.recsys.features.snapshot.VectorColumn;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.FeatureSets;
 import dev.recsys.features.spec.FeatureSnapshots;
+import dev.recsys.features.spec.FinalScore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,13 +55,14 @@ public final class ServingBundle {
   private final int[] indexRows;
   private final OnnxScorer userTower;
   private final OnnxScorer ranker;
+  private final FinalScore finalScore;
   private final Popularity popularity;
   private final String[] categories;
   private final AtomicInteger refs = new AtomicInteger(1);
 
   private ServingBundle(String version, Instant createdAt, long asOfMs, FeatureArtifacts artifacts,
       FeatureSnapshots.Users users, FeatureSnapshots.Items items, Snapshot vectorSnapshot, FaissIndex index,
-      int[] indexRows, OnnxScorer userTower, OnnxScorer ranker, Popularity popularity) {
+      int[] indexRows, OnnxScorer userTower, OnnxScorer ranker, FinalScore finalScore, Popularity popularity) {
     this.version = version;
     this.createdAt = createdAt;
     this.asOfMs = asOfMs;
@@ -72,6 +75,7 @@ public final class ServingBundle {
     this.indexRows = indexRows;
     this.userTower = userTower;
     this.ranker = ranker;
+    this.finalScore = finalScore;
     this.popularity = popularity;
     this.categories = categories(items);
   }
@@ -140,7 +144,7 @@ public final class ServingBundle {
       }
       return new ServingBundle(v, bundle.manifest().createdAt(), Long.parseLong(asOf), artifacts,
           new FeatureSnapshots.Users(userSnap), new FeatureSnapshots.Items(itemSnap), vectorSnap, index, indexRows, userTower,
-          ranker, popularity);
+          ranker, finalScore(bundle), popularity);
     } catch (IOException | OrtException | RuntimeException e) {
       closeAll(opened);
       throw e;
@@ -275,6 +279,20 @@ public final class ServingBundle {
 
   public OnnxScorer ranker() {
     return ranker;
+  }
+
+  /**
+   * Returns how candidates are ordered by the ranker: its logit added to the two-tower's ({@link FinalScore}), or
+   * null for a bundle whose manifest does not say (written before it did), whose ranker's click_prob alone orders.
+   */
+  public FinalScore finalScore() {
+    return finalScore;
+  }
+
+  private static FinalScore finalScore(Bundle bundle) {
+    Manifest.ModelEntry ranker = bundle.manifest().models().get("ranker");
+    Object described = ranker == null ? null : ranker.outputs().get(FinalScore.KEY);
+    return described instanceof Map<?, ?> m ? FinalScore.read(m) : null;
   }
 
   public Popularity popularity() {

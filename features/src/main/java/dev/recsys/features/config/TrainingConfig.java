@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param gateMargin absolute margin, in the metric's units, by which a candidate must beat the published model
  *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
  * @param ranker the ranker that is gated and exported: the DLRM or the XGBoost ranker (both are trained)
+ * @param rankerWeight weight of the ranker's logit in the final order, added to the two-tower logit
+ *     ({@code FinalScore}); 0 orders by retrieval alone
  * @param xgboost settings of the XGBoost ranker
  * @param device where DJL trains the two-tower and the DLRM: {@code cpu}, or {@code gpu} (the first CUDA device;
  *     training then fails at once, with a message, when DJL's PyTorch build sees no GPU)
@@ -43,6 +45,7 @@ public record TrainingConfig(
     String gateMetric,
     double gateMargin,
     Ranker ranker,
+    double rankerWeight,
     XgboostConfig xgboost,
     Device device) implements Serializable {
 
@@ -78,36 +81,42 @@ public record TrainingConfig(
       throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
     }
     Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
+    if (!(rankerWeight >= 0 && Double.isFinite(rankerWeight))) {
+      throw new IllegalArgumentException("training.ranker_weight must be a finite number >= 0, got " + rankerWeight);
+    }
     Objects.requireNonNull(xgboost, "training.xgboost");
     Objects.requireNonNull(device, "training.device");
   }
 
   /**
-   * The settings without the uniform-negatives, ranker and device keys: in-batch negatives only, the DLRM ranks,
-   * XGBoost has its defaults, DJL runs on CPU.
+   * The settings without the uniform-negatives, ranker and device keys: in-batch negatives only, the DLRM ranks
+   * with weight 1, XGBoost has its defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
-        idDropout, 0, gateMetric, gateMargin, Ranker.DLRM, XgboostConfig.DEFAULTS, Device.CPU);
+        idDropout, 0, gateMetric, gateMargin, Ranker.DLRM, 1.0, XgboostConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, xgboost, device);
+        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, rankerWeight, xgboost,
+        device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, xgboost, device);
+        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, rankerWeight, xgboost,
+        device);
   }
 
   /** Returns a copy with other XGBoost settings. */
   public TrainingConfig withXgboost(XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, xgboost, device);
+        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, rankerWeight, xgboost,
+        device);
   }
 }

@@ -30,6 +30,7 @@ import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.FeatureSets;
 import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.features.spec.Featurizers;
+import dev.recsys.features.spec.FinalScore;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureRows;
@@ -247,8 +248,12 @@ public final class ExportBundleJob {
           List.of(TensorNames.USER_VEC)));
       models.put("item_tower", checkModel(itemTower, BundleLayout.ITEM_TOWER, OnnxModels.itemTowerSpec(),
           List.of(TensorNames.ITEM_VEC)));
-      models.put("ranker", checkModel(ranker, BundleLayout.RANKER, OnnxModels.rankerSpec(),
-          List.of(TensorNames.CLICK_PROB)));
+      Manifest.ModelEntry rankerEntry = checkModel(ranker, BundleLayout.RANKER, OnnxModels.rankerSpec(),
+          List.of(TensorNames.CLICK_PROB));
+      Map<String, Object> rankerOutputs = new LinkedHashMap<>(rankerEntry.outputs());
+      rankerOutputs.put(FinalScore.KEY, EvaluateModelsJob.finalScore(cfg.training()).describe());
+      models.put("ranker", new Manifest.ModelEntry(rankerEntry.file(), rankerEntry.kind(), rankerEntry.inputs(),
+          rankerOutputs));
 
       Path itemsSnap = featureDir.resolve(FeatureSnapshots.ITEMS_FILE);
       Dataset<Row> itemRows = Tables.read(spark, storage.table(BuildFeaturesJob.FEATURES_ITEMS));

@@ -16,6 +16,7 @@ import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Featurizers;
+import dev.recsys.features.spec.FinalScore;
 import dev.recsys.features.spec.ItemAggregates;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.UserAggregates;
@@ -73,7 +74,9 @@ import org.apache.spark.sql.functions;
  * with the user as of the start of the test window and the items the user already interacted with positively
  * left out: {@code popularity} (train positives), {@code popularity_recent} (train positives of the last 30
  * days), {@code als} (implicit ALS, popularity for users it has not seen), {@code two_tower} (exact inner-product
- * top 500 of the exported towers) and {@code two_tower_dlrm} (those 500 reordered by the exported ranker). The
+ * top 500 of the exported towers), and {@code two_tower_dlrm} and {@code two_tower_xgb} (those 500 reordered by a
+ * ranker's logit added to the two-tower's, {@link FinalScore}, as serving orders them). Items are scored as of the
+ * day the user's window starts. The
  * report (JSON and HTML under {@code <root>/reports/evaluation/}) has recall, NDCG, MAP, hit rate, MRR, novelty
  * and coverage with bootstrap intervals, paired differences against the baselines, cold-start slices, the ranker's
  * AUC and log-loss on the test impressions, and the training loss curves. The quality gate then compares
@@ -203,7 +206,8 @@ public final class EvaluateModelsJob {
     float[] impressionProbabilities;
     float[] impressionXgb = null;
     try (OnnxModels models = OnnxModels.open(modelDir)) {
-      rankings = rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a);
+      rankings = rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a,
+          finalScore(cfg.training()));
       impressionProbabilities = models.clickProbabilities(w.impressions);
       if (models.hasXgbRanker()) {
         impressionXgb = models.xgbProbabilities(w.impressions);
@@ -294,9 +298,17 @@ public final class EvaluateModelsJob {
     return new PublishedMetrics(runDate.toString(), model, metrics);
   }
 
-  /** Returns every model's per-user rankings of the test users. */
-  static Map<String, List<UserRanking>> rank(TestWindow w, OnnxModels models, ALSFactors als, FeatureArtifacts a)
-      throws OrtException {
+  /** Returns how the rankers' lists are ordered: the two-tower logit plus the weighted ranker logit. */
+  public static FinalScore finalScore(TrainingConfig t) {
+    return new FinalScore(t.temperature(), t.rankerWeight());
+  }
+
+  /**
+   * Returns every model's per-user rankings of the test users; the rankers re-order the two-tower's candidates by
+   * {@code finalScore}.
+   */
+  static Map<String, List<UserRanking>> rank(TestWindow w, OnnxModels models, ALSFactors als, FeatureArtifacts a,
+      FinalScore finalScore) throws OrtException {
     Map<Long, List<ModelInputs.ItemTower>> itemInputsAt = new HashMap<>();
     Map<Long, float[][]> itemVectorsAt = new HashMap<>();
     for (Map.Entry<Long, List<ItemAggregates>> snapshot : w.itemsAt.entrySet()) {
@@ -334,8 +346,12 @@ public final class EvaluateModelsJob {
           u.relevant()));
       List<ItemAggregates> items = w.itemsAt.get(u.itemsAsOfMs());
       List<ModelInputs.ItemTower> itemInputs = itemInputsAt.get(u.itemsAsOfMs());
-      long[] retrieved = TopK.of(TopK.innerProducts(userVectors[i], itemVectorsAt.get(u.itemsAsOfMs())), RETRIEVED,
-          seen);
+      float[] similarities = TopK.innerProducts(userVectors[i], itemVectorsAt.get(u.itemsAsOfMs()));
+      long[] retrieved = TopK.of(similarities, RETRIEVED, seen);
+      float[] retrievedSimilarities = new float[retrieved.length];
+      for (int k = 0; k < retrieved.length; k++) {
+        retrievedSimilarities[k] = similarities[(int) retrieved[k]];
+      }
       out.get(TWO_TOWER).add(new UserRanking(id, retrieved, u.relevant()));
       List<ModelInputs.Ranking> candidates = new ArrayList<>(retrieved.length);
       for (long row : retrieved) {
@@ -344,10 +360,12 @@ public final class EvaluateModelsJob {
             u.device(), u.placement(), Featurizers.categoryShare(u.state(), item.category()), a));
       }
       float[] p = candidates.isEmpty() ? new float[0] : models.clickProbabilities(candidates);
-      out.get(TWO_TOWER_DLRM).add(new UserRanking(id, TopK.reorder(retrieved, p), u.relevant()));
+      out.get(TWO_TOWER_DLRM).add(new UserRanking(id,
+          TopK.reorder(retrieved, finalScore.scores(retrievedSimilarities, p)), u.relevant()));
       if (models.hasXgbRanker()) {
         float[] x = candidates.isEmpty() ? new float[0] : models.xgbProbabilities(candidates);
-        out.get(TWO_TOWER_XGB).add(new UserRanking(id, TopK.reorder(retrieved, x), u.relevant()));
+        out.get(TWO_TOWER_XGB).add(new UserRanking(id,
+            TopK.reorder(retrieved, finalScore.scores(retrievedSimilarities, x)), u.relevant()));
       }
     }
     return out;

@@ -27,6 +27,7 @@ import dev.recsys.features.config.XgboostConfig;
 import dev.recsys.features.snapshot.Snapshot;
 import dev.recsys.features.snapshot.VectorColumn;
 import dev.recsys.features.spec.FeatureArtifacts;
+import dev.recsys.features.spec.FinalScore;
 import dev.recsys.features.spec.FeatureSets;
 import dev.recsys.features.spec.FeatureSnapshots;
 import dev.recsys.features.spec.Featurizers;
@@ -172,6 +173,9 @@ class ExportBundleJobTest extends SparkTestBase {
     @SuppressWarnings("unchecked")
     Map<String, Object> parity = (Map<String, Object>) bundle.manifest().sourceRun().get("parity");
     assertEquals("djl", parity.get("reference"), parity.toString());
+    // How serving orders the ranker's candidates, with the run's temperature and ranker weight.
+    assertEquals(EvaluateModelsJob.finalScore(cfg.training()), FinalScore.read(
+        (Map<?, ?>) bundle.manifest().models().get("ranker").outputs().get(FinalScore.KEY)));
 
     // Vectors in the bundle = the item tower run directly on the bundle's item snapshot, as the server would.
     FeatureArtifacts a;
@@ -224,7 +228,8 @@ class ExportBundleJobTest extends SparkTestBase {
         cfg.training().embeddingDim(), cfg.training().hiddenSizes(), cfg.training().outputDim(),
         cfg.training().temperature(), cfg.training().idDropout(), cfg.training().uniformNegatives(),
         cfg.training().gateMetric(),
-        cfg.training().gateMargin(), TrainingConfig.Ranker.XGBOOST, small, cfg.training().device()));
+        cfg.training().gateMargin(), TrainingConfig.Ranker.XGBOOST, cfg.training().rankerWeight(), small,
+        cfg.training().device()));
 
     ExportBundleJob.run(spark, cfg, DAY, xgbModels, Optional.of(new DjlReference(twoTower, ranker)));
 
