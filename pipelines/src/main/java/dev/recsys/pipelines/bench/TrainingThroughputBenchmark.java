@@ -7,6 +7,7 @@ import dev.recsys.features.config.StorageConfig;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.generate.GenerateEventsJob;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
+import dev.recsys.pipelines.spark.JobArgs;
 import dev.recsys.pipelines.spark.Jobs;
 import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.split.SplitEventsJob;
@@ -24,26 +25,31 @@ import org.apache.spark.sql.SparkSession;
  * (default 200,000, the demo's scale), ingests, validates, splits and builds features untimed, then runs
  * {@link TrainModelsJob} (rows featurised on the executors and cached before the first epoch, streamed with
  * {@code toLocalIterator} through the shuffle buffer, DJL steps on the driver) and records each model's samples/s
- * over its epochs as {@code training.two_tower.samples_per_s} and {@code training.dlrm.samples_per_s}.
+ * over its epochs ({@code --epochs}, default the config's; the first runs on a cold JIT, so more epochs give a steadier
+ * figure) as {@code training.two_tower.samples_per_s} and {@code training.dlrm.samples_per_s}.
  */
 public final class TrainingThroughputBenchmark {
 
   static final String USAGE = "TrainingThroughputBenchmark --conf <overlays> --run-date <yyyy-mm-dd> [--events N]"
-      + " [--results benchmarks/results.json] [--work <dir>]";
+      + " [--epochs N] [--results benchmarks/results.json] [--work <dir>]";
   static final int BATCH = 1024;
 
   private TrainingThroughputBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    Jobs.main(USAGE, args, Set.of("conf", "run-date", "events", "results", "work"), Set.of(), a -> {
+    Jobs.main(USAGE, args, Set.of("conf", "run-date", "events", "epochs", "results", "work"), Set.of(), a -> {
       RecsysConfig cfg = a.config();
       LocalDate runDate = a.runDate();
       long events = a.longValue("events", 200_000);
+      long epochs = a.longValue("epochs", cfg.training().epochs());
+      if (epochs < 1 || epochs > 1000) {
+        throw new JobArgs.UsageException("--epochs must be in [1, 1000], got " + epochs);
+      }
       Path work = Path.of(a.get("work").orElse(Files.createTempDirectory("recsys-bench").toString()));
       GeneratorConfig g = cfg.generator();
       cfg = cfg.withStorage(new StorageConfig(work.resolve("lake").toString()))
           .withGenerator(g.withScale(events, (int) Math.max(100, events / 50), (int) Math.max(50, events / 200)))
-          .withTraining(cfg.training().withEpochs(cfg.training().epochs(), BATCH));
+          .withTraining(cfg.training().withEpochs((int) epochs, BATCH));
       try (SparkSession spark = Sessions.open("recsys-bench-training", cfg.spark())) {
         String batch = GenerateEventsJob.defaultBatch(runDate);
         GenerateEventsJob.run(spark, cfg, runDate, batch);
