@@ -49,13 +49,13 @@ public record ItemFeatures(
     return new ItemFeatures(idx, cat, d, denseDim, tok, tokenLength);
   }
 
-  private static long[] concat(long[] a, long[] b) {
+  static long[] concat(long[] a, long[] b) {
     long[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 
-  private static float[] concat(float[] a, float[] b) {
+  static float[] concat(float[] a, float[] b) {
     float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;

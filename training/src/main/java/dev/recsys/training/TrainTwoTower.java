@@ -37,18 +37,13 @@ public final class TrainTwoTower {
           TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature()),
           config + "; " + negatives.describe(), train, batches, TwoTowerBatch::size, (manager, batch, random) -> {
             long[] userIdx = dropIds(batch.users().userIdx(), config.idDropout(), random);
-            ItemFeatures items = batch.items();
-            float[] logQ = batch.itemLogQ();
-            if (negatives.perBatch() > 0) {
-              int[] drawn = negatives.draw(random);
-              items = items.followedBy(negatives.catalog().rows(drawn));
-              logQ = concat(logQ, pick(negatives.logQ(), drawn));
-            }
+            UniformNegatives.Columns columns = negatives.columns(batch, random);
+            ItemFeatures items = columns.items();
             long[] itemIdx = dropIds(items.itemIdx(), config.idDropout(), random);
             NDList inputs = model.inputs(manager, batch.users(), userIdx, items, itemIdx);
             NDList labels = new NDList(
-                manager.create(InBatchSoftmaxLoss.logExpectedCounts(logQ, batch.size(), negatives.perBatch(),
-                    negatives.catalog().size())),
+                manager.create(InBatchSoftmaxLoss.logExpectedCounts(columns.logQ(), batch.size(),
+                    negatives.perBatch(), negatives.catalog().size())),
                 // The true ids, not the dropped ones: duplicates are masked by what the item really is.
                 TwoTowerModel.ids(manager, items.itemIdx()));
             return new TrainingLoop.BatchArrays(inputs, labels);
@@ -72,19 +67,5 @@ public final class TrainTwoTower {
       }
     }
     return dropped;
-  }
-
-  private static float[] pick(float[] values, int[] picks) {
-    float[] out = new float[picks.length];
-    for (int k = 0; k < picks.length; k++) {
-      out[k] = values[picks[k]];
-    }
-    return out;
-  }
-
-  private static float[] concat(float[] a, float[] b) {
-    float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

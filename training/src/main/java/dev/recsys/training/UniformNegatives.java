@@ -31,13 +31,25 @@ public record UniformNegatives(ItemFeatures catalog, float[] logQ, int perBatch)
     }
   }
 
-  /** Returns {@code perBatch} catalogue rows drawn uniformly with replacement by {@code random}. */
-  int[] draw(Random random) {
+  /** The item columns a batch's users are scored against, and the log-share of each column's item. */
+  record Columns(ItemFeatures items, float[] logQ) {}
+
+  /**
+   * Returns {@code batch}'s positives followed by {@code perBatch} catalogue rows drawn uniformly with replacement
+   * by {@code random}.
+   */
+  Columns columns(TwoTowerBatch batch, Random random) {
+    if (perBatch == 0) {
+      return new Columns(batch.items(), batch.itemLogQ());
+    }
     int[] picks = new int[perBatch];
+    float[] drawnLogQ = new float[perBatch];
     for (int k = 0; k < perBatch; k++) {
       picks[k] = random.nextInt(catalog.size());
+      drawnLogQ[k] = logQ[picks[k]];
     }
-    return picks;
+    return new Columns(batch.items().followedBy(catalog.rows(picks)),
+        ItemFeatures.concat(batch.itemLogQ(), drawnLogQ));
   }
 
   /** Returns what identifies these settings in a checkpoint: the number drawn and the catalogue size. */
