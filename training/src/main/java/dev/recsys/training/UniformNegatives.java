@@ -4,10 +4,11 @@ import java.util.Random;
 
 /**
  * Extra two-tower negatives drawn uniformly from the catalogue for every batch (mixed negative sampling). In-batch
- * negatives are drawn with popularity, so an item with few positives is almost never pushed down, and when it is,
- * the log-q correction lifts its logit by up to log(1/q): tail items end up scored above popular ones and training
- * jumps. Uniform negatives cover the tail every batch and bound that correction ({@link
- * InBatchSoftmaxLoss#logExpectedCounts}).
+ * negatives are drawn with popularity, so an item with few positives is rarely pushed down, and when it is, the
+ * log-q correction lifts its logit by up to log(1/q). Uniform negatives cover the tail every batch and bound that
+ * correction ({@link InBatchSoftmaxLoss#logExpectedCounts}). On the ML-100K validation window they gave no gain
+ * (NDCG@10 0.098 without, 0.097 with 256, 0.093 with 512), so the default draws none; catalogues with a longer tail
+ * may differ.
  *
  * @param catalog item-tower inputs of every item that may be drawn, one row each
  * @param logQ log of each catalogue row's share of the positives (the same values as the batches' item_log_q)

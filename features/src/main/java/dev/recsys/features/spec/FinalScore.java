@@ -7,7 +7,7 @@ import java.util.Map;
  * How a ranked list is ordered: the two-tower logit of the candidate plus the ranker's logit, weighted,
  * {@code similarity / temperature + rankerWeight * logit(click_prob)}. The retrieval score carries what the user's
  * history says about the item; the ranker adds what the pair's features say. Re-ordering by the ranker alone threw
- * the first away (on MovieLens, whose ranker learns from ratings, it fell below popularity). Evaluation and serving
+ * the first away (on MovieLens, whose rankers learn from ratings, the DLRM's order fell below popularity's). Evaluation and serving
  * both order by this; the bundle's manifest records its settings with the ranker ({@link #KEY}).
  *
  * @param temperature the two-tower's softmax temperature, which turns a similarity into its training logit

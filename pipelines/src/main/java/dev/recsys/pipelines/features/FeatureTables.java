@@ -198,16 +198,8 @@ public final class FeatureTables {
    * {@code asOfMs}); items nobody touched get zeros.
    */
   public static Dataset<Row> itemsAsOf(Dataset<Row> events, Dataset<Row> itemInfo, long asOfMs) {
-    Dataset<Row> counts = events.groupBy(Schemas.ITEM_ID).agg(
-        count(lit(1)).as(ITEM_TOTAL),
-        sum(when(col(TS_MS).geq(asOfMs - RECENT.toMillis()), 1).otherwise(0)).cast("long").as(ITEM_RECENT),
-        typeCount(EventType.VIEW).as(ITEM_VIEWS), typeCount(EventType.CLICK).as(ITEM_CLICKS),
-        typeCount(EventType.PURCHASE).as(ITEM_PURCHASES));
-    Dataset<Row> out = itemInfo.join(counts, Schemas.ITEM_ID, "left");
-    for (String c : new String[] {ITEM_TOTAL, ITEM_RECENT, ITEM_VIEWS, ITEM_CLICKS, ITEM_PURCHASES}) {
-      out = out.withColumn(c, coalesce(col(c), lit(0L)));
-    }
-    return out;
+    Dataset<Row> counts = events.groupBy(Schemas.ITEM_ID).agg(itemCount(), itemCounts(lit(asOfMs)));
+    return zeroWhereUntouched(itemInfo.join(counts, Schemas.ITEM_ID, "left"));
   }
 
   /**
@@ -219,17 +211,32 @@ public final class FeatureTables {
     Dataset<Row> at = functions.broadcast(instants.select(AS_OF_MS).distinct());
     Dataset<Row> counts = events.select(Schemas.ITEM_ID, TS_MS, Schemas.EVENT_TYPE)
         .join(at, col(TS_MS).lt(col(AS_OF_MS)))
-        .groupBy(col(AS_OF_MS), col(Schemas.ITEM_ID)).agg(
-            count(lit(1)).as(ITEM_TOTAL),
-            sum(when(col(TS_MS).geq(col(AS_OF_MS).minus(RECENT.toMillis())), 1).otherwise(0)).cast("long")
-                .as(ITEM_RECENT),
-            typeCount(EventType.VIEW).as(ITEM_VIEWS), typeCount(EventType.CLICK).as(ITEM_CLICKS),
-            typeCount(EventType.PURCHASE).as(ITEM_PURCHASES));
-    Dataset<Row> out = itemInfo.crossJoin(at).join(counts, new String[] {AS_OF_MS, Schemas.ITEM_ID}, "left");
+        .groupBy(col(AS_OF_MS), col(Schemas.ITEM_ID)).agg(itemCount(), itemCounts(col(AS_OF_MS)));
+    return zeroWhereUntouched(itemInfo.crossJoin(at).join(counts, new String[] {AS_OF_MS, Schemas.ITEM_ID}, "left"));
+  }
+
+  /** The item's event count, {@code item_total}: the first aggregate of {@link #itemCounts}. */
+  private static Column itemCount() {
+    return count(lit(1)).as(ITEM_TOTAL);
+  }
+
+  /**
+   * The item aggregates after {@link #itemCount} of events before {@code asOfMs}: the recent count (the
+   * {@link #RECENT} days before it) and the views, clicks and purchases.
+   */
+  private static Column[] itemCounts(Column asOfMs) {
+    return new Column[] {
+      sum(when(col(TS_MS).geq(asOfMs.minus(RECENT.toMillis())), 1).otherwise(0)).cast("long").as(ITEM_RECENT),
+      typeCount(EventType.VIEW).as(ITEM_VIEWS), typeCount(EventType.CLICK).as(ITEM_CLICKS),
+      typeCount(EventType.PURCHASE).as(ITEM_PURCHASES)};
+  }
+
+  /** Returns {@code items} with 0 for the counts of items no event touched (null after the left join). */
+  private static Dataset<Row> zeroWhereUntouched(Dataset<Row> items) {
     for (String c : new String[] {ITEM_TOTAL, ITEM_RECENT, ITEM_VIEWS, ITEM_CLICKS, ITEM_PURCHASES}) {
-      out = out.withColumn(c, coalesce(col(c), lit(0L)));
+      items = items.withColumn(c, coalesce(col(c), lit(0L)));
     }
-    return out;
+    return items;
   }
 
   /** The user's earlier events in one category: the frame of {@code user_cat_count}. */

@@ -107,46 +107,44 @@ final class Batches<B> implements EpochBatches<B> {
     int b = rows.size();
     int du = rows.get(0).getList(1).size();
     int h = rows.get(0).getList(2).size();
-    int di = rows.get(0).getList(5).size();
-    int t = rows.get(0).getList(6).size();
     long[] userIdx = new long[b];
     float[] userDense = new float[b * du];
     long[] history = new long[b * h];
-    long[] itemIdx = new long[b];
-    long[] category = new long[b];
-    float[] itemDense = new float[b * di];
-    long[] tokens = new long[b * t];
     float[] logQ = new float[b];
     for (int i = 0; i < b; i++) {
       Row r = rows.get(i);
       userIdx[i] = r.getLong(0);
       copyFloats(r.getList(1), userDense, i * du);
       copyLongs(r.getList(2), history, i * h);
-      itemIdx[i] = r.getLong(3);
-      category[i] = r.getLong(4);
-      copyFloats(r.getList(5), itemDense, i * di);
-      copyLongs(r.getList(6), tokens, i * t);
       logQ[i] = r.getFloat(7);
     }
-    return new TwoTowerBatch(new UserFeatures(userIdx, userDense, du, history, h),
-        new ItemFeatures(itemIdx, category, itemDense, di, tokens, t), logQ);
+    return new TwoTowerBatch(new UserFeatures(userIdx, userDense, du, history, h), items(rows, 3), logQ);
   }
 
   /** Returns the item-tower inputs of {@link TrainingRows#ITEM_TOWER} rows, in their order. */
   static ItemFeatures items(List<Row> rows) {
+    return items(rows, 0);
+  }
+
+  /**
+   * Returns the item-tower inputs held in columns {@code first} (item index), {@code first + 1} (category),
+   * {@code first + 2} (dense) and {@code first + 3} (tokens) of {@code rows}: {@link TrainingRows#ITEM_TOWER} from
+   * 0, the item part of {@link TrainingRows#TWO_TOWER} from 3.
+   */
+  private static ItemFeatures items(List<Row> rows, int first) {
     int b = rows.size();
-    int di = b == 0 ? 1 : rows.get(0).getList(2).size();
-    int t = b == 0 ? 1 : rows.get(0).getList(3).size();
+    int di = b == 0 ? 1 : rows.get(0).getList(first + 2).size();
+    int t = b == 0 ? 1 : rows.get(0).getList(first + 3).size();
     long[] itemIdx = new long[b];
     long[] category = new long[b];
     float[] itemDense = new float[b * di];
     long[] tokens = new long[b * t];
     for (int i = 0; i < b; i++) {
       Row r = rows.get(i);
-      itemIdx[i] = r.getLong(0);
-      category[i] = r.getLong(1);
-      copyFloats(r.getList(2), itemDense, i * di);
-      copyLongs(r.getList(3), tokens, i * t);
+      itemIdx[i] = r.getLong(first);
+      category[i] = r.getLong(first + 1);
+      copyFloats(r.getList(first + 2), itemDense, i * di);
+      copyLongs(r.getList(first + 3), tokens, i * t);
     }
     return new ItemFeatures(itemIdx, category, itemDense, di, tokens, t);
   }

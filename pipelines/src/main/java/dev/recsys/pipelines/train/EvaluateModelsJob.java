@@ -309,16 +309,14 @@ public final class EvaluateModelsJob {
    */
   static Map<String, List<UserRanking>> rank(TestWindow w, OnnxModels models, ALSFactors als, FeatureArtifacts a,
       FinalScore finalScore) throws OrtException {
-    Map<Long, List<ModelInputs.ItemTower>> itemInputsAt = new HashMap<>();
-    Map<Long, float[][]> itemVectorsAt = new HashMap<>();
+    Map<Long, Catalogue> catalogues = new HashMap<>();
     for (Map.Entry<Long, List<ItemAggregates>> snapshot : w.itemsAt.entrySet()) {
       List<ModelInputs.ItemTower> inputs = new ArrayList<>();
       List<ItemAggregates> items = snapshot.getValue();
       for (int row = 0; row < items.size(); row++) {
         inputs.add(ModelInputs.itemTower(items.get(row), w.itemIdx[row], snapshot.getKey(), a));
       }
-      itemInputsAt.put(snapshot.getKey(), inputs);
-      itemVectorsAt.put(snapshot.getKey(), models.itemVectors(inputs));
+      catalogues.put(snapshot.getKey(), new Catalogue(items, inputs, models.itemVectors(inputs)));
     }
     List<ModelInputs.UserTower> userInputs = new ArrayList<>();
     for (TestUser u : w.users) {
@@ -344,9 +342,8 @@ public final class EvaluateModelsJob {
       float[] alsScores = als.scores(u.userIdx());
       out.get(ALS).add(new UserRanking(id, TopK.of(alsScores == null ? popularity : alsScores, RETRIEVED, seen),
           u.relevant()));
-      List<ItemAggregates> items = w.itemsAt.get(u.itemsAsOfMs());
-      List<ModelInputs.ItemTower> itemInputs = itemInputsAt.get(u.itemsAsOfMs());
-      float[] similarities = TopK.innerProducts(userVectors[i], itemVectorsAt.get(u.itemsAsOfMs()));
+      Catalogue c = catalogues.get(u.itemsAsOfMs());
+      float[] similarities = TopK.innerProducts(userVectors[i], c.vectors());
       long[] retrieved = TopK.of(similarities, RETRIEVED, seen);
       float[] retrievedSimilarities = new float[retrieved.length];
       for (int k = 0; k < retrieved.length; k++) {
@@ -355,8 +352,8 @@ public final class EvaluateModelsJob {
       out.get(TWO_TOWER).add(new UserRanking(id, retrieved, u.relevant()));
       List<ModelInputs.Ranking> candidates = new ArrayList<>(retrieved.length);
       for (long row : retrieved) {
-        ItemAggregates item = items.get((int) row);
-        candidates.add(ModelInputs.ranking(userInputs.get(i), itemInputs.get((int) row), item, u.contextMs(),
+        ItemAggregates item = c.items().get((int) row);
+        candidates.add(ModelInputs.ranking(userInputs.get(i), c.inputs().get((int) row), item, u.contextMs(),
             u.device(), u.placement(), Featurizers.categoryShare(u.state(), item.category()), a));
       }
       float[] p = candidates.isEmpty() ? new float[0] : models.clickProbabilities(candidates);
@@ -409,6 +406,9 @@ public final class EvaluateModelsJob {
       throw new UncheckedIOException("cannot write " + path, e);
     }
   }
+
+  /** One catalogue snapshot of the evaluation: its rows' aggregates, item-tower inputs and item vectors. */
+  private record Catalogue(List<ItemAggregates> items, List<ModelInputs.ItemTower> inputs, float[][] vectors) {}
 
   /**
    * One test user: state as of the test window start, vocabulary index, context of the first test event, the
@@ -473,7 +473,8 @@ public final class EvaluateModelsJob {
         List<ItemAggregates> snapshot = w.itemsAt.computeIfAbsent(asOf, k -> new ArrayList<>());
         int row = TrainingRows.index(r, FeatureTables.ITEM_ROW);
         if (row != snapshot.size()) {
-          throw new IllegalStateException("features_items rows are not numbered 0.." + (items.size() - 1));
+          throw new IllegalStateException("features_items rows are not numbered 0, 1, ...: position " + snapshot.size()
+              + " of the catalogue as of " + asOf + " holds row " + row);
         }
         snapshot.add(FeatureRows.item(r));
         if (w.itemsAt.size() == 1) {
