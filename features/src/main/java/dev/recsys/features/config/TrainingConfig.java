@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param idDropout share of two-tower rows whose ids are replaced by the oov index (cold-start robustness)
  * @param uniformNegatives catalogue items drawn uniformly as extra two-tower negatives for every batch, besides
  *     the in-batch ones (mixed negative sampling); 0 uses in-batch negatives only
+ * @param fitOnValidation fit every model on the train and validation windows, not train alone: the final fit
+ *     before the test window, once settings are chosen on validation (which such models cannot be evaluated on)
  * @param gateMetric metric the quality gate compares, e.g. {@code ndcg_at_10}
  * @param gateMargin absolute margin, in the metric's units, by which a candidate must beat the published model
  *     (or, for the first publication, every baseline); the paired 95% interval must clear it too
@@ -42,6 +44,7 @@ public record TrainingConfig(
     double temperature,
     double idDropout,
     int uniformNegatives,
+    boolean fitOnValidation,
     String gateMetric,
     double gateMargin,
     Ranker ranker,
@@ -89,34 +92,46 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings without the uniform-negatives, ranker and device keys: in-batch negatives only, the DLRM ranks
-   * with weight 1, XGBoost has its defaults, DJL runs on CPU.
+   * The settings without the uniform-negatives, fit-on-validation, ranker and device keys: in-batch negatives
+   * only, the train window alone, the DLRM ranks with weight 1, XGBoost has its defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
-        idDropout, 0, gateMetric, gateMargin, Ranker.DLRM, 1.0, XgboostConfig.DEFAULTS, Device.CPU);
+        idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0, XgboostConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, rankerWeight, xgboost,
-        device);
+        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
+        xgboost, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, rankerWeight, xgboost,
-        device);
+        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
+        xgboost, device);
+  }
+
+  /** Returns a copy that fits the models on the validation window too, or not. */
+  public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
+        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
+        xgboost, device);
+  }
+
+  /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
+  public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
+        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
+        xgboost, device);
   }
 
   /** Returns a copy with other XGBoost settings. */
   public TrainingConfig withXgboost(XgboostConfig xgboost) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, gateMetric, gateMargin, ranker, rankerWeight, xgboost,
-        device);
+    return withRanker(ranker, xgboost);
   }
 }

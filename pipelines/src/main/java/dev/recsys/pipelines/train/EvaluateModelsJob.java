@@ -71,12 +71,13 @@ import org.apache.spark.sql.functions;
  * Evaluates every model of a run on its test window and decides whether the candidate may be published.
  *
  * <p>Each test user with positives in the test window gets a top-500 list per model over the whole catalogue,
- * with the user as of the start of the test window and the items the user already interacted with positively
- * left out: {@code popularity} (train positives), {@code popularity_recent} (train positives of the last 30
- * days), {@code als} (implicit ALS, popularity for users it has not seen), {@code two_tower} (exact inner-product
- * top 500 of the exported towers), and {@code two_tower_dlrm} and {@code two_tower_xgb} (those 500 reordered by a
- * ranker's logit added to the two-tower's, {@link FinalScore}, as serving orders them). Items are scored as of the
- * day the user's window starts. The
+ * with the user as of the start of the test window and the items the user already had any event with left out
+ * (of the lists and of the relevant items): {@code popularity} (positives of the windows the models were fitted
+ * on: train, and validation with {@code training.fit_on_validation}), {@code popularity_recent} (those of the
+ * last 30 days), {@code als} (implicit ALS, popularity for users it has not seen), {@code two_tower} (exact
+ * inner-product top 500 of the exported towers), and {@code two_tower_dlrm} and {@code two_tower_xgb} (those 500
+ * reordered by a ranker's logit added to the two-tower's, {@link FinalScore}, as serving orders them). Items are
+ * scored as of the day the user's window starts. The
  * report (JSON and HTML under {@code <root>/reports/evaluation/}) has recall, NDCG, MAP, hit rate, MRR, novelty
  * and coverage with bootstrap intervals, paired differences against the baselines, cold-start slices, the ranker's
  * AUC and log-loss on the test impressions, and the training loss curves. The quality gate then compares
@@ -197,7 +198,16 @@ public final class EvaluateModelsJob {
       String window) throws IOException {
     StorageConfig storage = cfg.storage();
     FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
-    TestWindow w = TestWindow.load(spark, cfg, runDate, a, window(window));
+    String trainingReport = TrainModelsJob.modelDir(storage, runDate) + "/" + TrainModelsJob.REPORT_FILE;
+    TrainModelsJob.Result training = Tables.pathExists(spark, trainingReport)
+        ? Reports.read(spark, trainingReport, TrainModelsJob.Result.class) : null;
+    List<String> fitted = TrainModelsJob.fitWindows(training == null ? cfg.training() : training.training());
+    if (fitted.contains(window)) {
+      throw new IllegalStateException("the models in " + modelDir + " were fitted on the " + window + " window "
+          + "(training.fit_on_validation: true): evaluate it with models trained on " + SplitEventsJob.TRAIN
+          + " alone");
+    }
+    TestWindow w = TestWindow.load(spark, cfg, runDate, a, window(window), fitted);
 
     ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT)
         + (window.equals(SplitEventsJob.TEST) ? "" : ", " + window + " window"), Bootstrap.defaults());
@@ -241,9 +251,7 @@ public final class EvaluateModelsJob {
     }
     builder.slice(COLD_USERS, w.coldUsers);
     builder.slice(COLD_ITEMS, w.usersWithColdItems);
-    String trainingReport = TrainModelsJob.modelDir(storage, runDate) + "/" + TrainModelsJob.REPORT_FILE;
-    if (Tables.pathExists(spark, trainingReport)) {
-      TrainModelsJob.Result training = Reports.read(spark, trainingReport, TrainModelsJob.Result.class);
+    if (training != null) {
       builder.lossCurve(TWO_TOWER, training.twoTower().epochLosses());
       builder.lossCurve(TWO_TOWER_DLRM, training.ranker().epochLosses());
     }
@@ -442,7 +450,7 @@ public final class EvaluateModelsJob {
     float[] impressionClicks;
 
     static TestWindow load(SparkSession spark, RecsysConfig cfg, LocalDate runDate, FeatureArtifacts a,
-        String window) {
+        String window, List<String> fitted) {
       StorageConfig storage = cfg.storage();
       TestWindow w = new TestWindow();
       Dataset<Row> examples = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES));
@@ -483,7 +491,8 @@ public final class EvaluateModelsJob {
       }
       w.itemIdx = itemIdx.stream().mapToInt(Integer::intValue).toArray();
 
-      Dataset<Row> trainPositives = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)
+      // The popularity baselines count what the models were fitted on.
+      Dataset<Row> trainPositives = examples.where(col(BuildFeaturesJob.SPLIT).isin(fitted.toArray())
           .and(TrainingRows.isPositive()));
       w.trainCounts = rowCounts(trainPositives);
       long trainEnd = trainPositives.agg(functions.max(FeatureTables.TS_MS)).first().getLong(0);
@@ -495,8 +504,9 @@ public final class EvaluateModelsJob {
               collect_set(when(col(FeatureTables.ITEM_IDX).equalTo(Vocabulary.OOV), lit(1))).as("_cold"));
       Dataset<Row> before = events.join(starts.select(Schemas.USER_ID, START), Schemas.USER_ID)
           .where(col(FeatureTables.TS_MS).lt(col(START))).drop(START);
-      Dataset<Row> seen = before.where(TrainingRows.isPositive()).groupBy(Schemas.USER_ID)
-          .agg(collect_set(FeatureTables.ITEM_ROW).as("_seen"));
+      // Every item the user already had an event with is left out, as serving drops the items of a user's history:
+      // a movie rated 2 stars is not recommended again, and can never be a relevant item of the window.
+      Dataset<Row> seen = before.groupBy(Schemas.USER_ID).agg(collect_set(FeatureTables.ITEM_ROW).as("_seen"));
       Dataset<Row> state = FeatureTables.usersAsOf(before, a.historyLength(), a.categories().size());
       Dataset<Row> userVocab = Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_USERS));
       Dataset<Row> users = relevant.join(starts, Schemas.USER_ID)

@@ -24,8 +24,9 @@ import org.apache.spark.sql.SparkSession;
  * 1024, evaluation) under {@code <root>/quality-benchmark} and prints NDCG@10 and Recall@50 with 95% intervals
  * and n per model, and the two trainers' samples/s. Use {@code --conf movielens,movielens-holdout} for the
  * per-user temporal holdout; the run date must lie after the last rating (1998-05-01 for ML-100K). With
- * {@code --window validation} it evaluates the validation window instead and records nothing: settings are tuned
- * there, and the recorded test figures come from a run with the chosen settings.
+ * {@code --window validation} it evaluates the validation window instead, with models fitted on train alone
+ * whatever {@code training.fit_on_validation} says, and records nothing: settings are tuned there, and the
+ * recorded test figures come from a run with the chosen settings.
  */
 public final class QualityBenchmark {
 
@@ -39,9 +40,12 @@ public final class QualityBenchmark {
     Jobs.main(USAGE, args, Set.of("conf", "movielens", "run-date", "results", "window"), Set.of(), a -> {
       String window = EvaluateModelsJob.window(a.get("window").orElse(SplitEventsJob.TEST));
       RecsysConfig loaded = a.config();
+      // Models evaluated on the validation window must not have been fitted on it.
+      boolean fitOnValidation = loaded.training().fitOnValidation() && window.equals(SplitEventsJob.TEST);
       RecsysConfig cfg = loaded
           .withStorage(new StorageConfig(loaded.storage().root() + "/quality-benchmark"))
-          .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH));
+          .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH)
+              .withFitOnValidation(fitOnValidation));
       String load = BenchmarkResults.loadAverage();
       // From scratch each time: an earlier run's lake would be skipped by ingest and its checkpoints resumed.
       org.apache.hadoop.fs.Path lake = new org.apache.hadoop.fs.Path(cfg.storage().root());
@@ -102,8 +106,9 @@ public final class QualityBenchmark {
     EvaluationReport report = window.equals(SplitEventsJob.TEST)
         ? EvaluateModelsJob.run(spark, cfg, runDate).report() : EvaluateModelsJob.evaluate(spark, cfg, runDate, window);
 
-    System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, %d epochs, %.0f s in all%n",
-        source, cfg.split().mode().name().toLowerCase(Locale.ROOT), window, cfg.training().epochs(),
+    System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, models fitted on %s, %d epochs, "
+            + "%.0f s in all%n", source, cfg.split().mode().name().toLowerCase(Locale.ROOT), window,
+        String.join(" + ", TrainModelsJob.fitWindows(cfg.training())), cfg.training().epochs(),
         (System.nanoTime() - start) / 1e9);
     System.out.print(EvaluateModelsJob.summary(report));
     System.out.printf(Locale.ROOT, "training at batch %d: two-tower %,.0f samples/s, DLRM %,.0f samples/s "

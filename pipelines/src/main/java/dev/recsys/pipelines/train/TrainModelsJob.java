@@ -51,15 +51,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the models of a run date on the train split of {@code examples}: the two-tower retrieval model on
- * positive events (in-batch softmax with log-q correction), the DLRM ranker on view impressions (or, for data
- * without views, on ratings labelled by rating >= 4), and the implicit ALS baseline. Rows are featurised on the
- * executors by the same {@code ModelInputs} code serving runs, once, in an order fixed by the seed, and cached;
- * every epoch streams the cache to the driver with {@code toLocalIterator} through a shuffle buffer seeded by the
- * seed and the epoch ({@link Batches}), so the driver holds a few batches, never the table. Writes
- * {@code user_tower.onnx}, {@code item_tower.onnx}, {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity reference), the ALS model and
- * {@code training.json} to {@code <root>/models/<run date>/}; per-epoch checkpoints under {@code checkpoints/}
- * let a killed run resume.
+ * Trains the models of a run date on the train split of {@code examples} (train and validation with
+ * {@code training.fit_on_validation}): the two-tower retrieval model on positive events (in-batch softmax with
+ * log-q correction), the DLRM ranker on view impressions (or, for data without views, on ratings labelled by
+ * rating >= 4), and the implicit ALS baseline. Rows are featurised on the executors by the same
+ * {@code ModelInputs} code serving runs, once, in an order fixed by the seed, and cached; every epoch streams the
+ * cache to the driver with {@code toLocalIterator} through a shuffle buffer seeded by the seed and the epoch
+ * ({@link Batches}), so the driver holds a few batches, never the table. Writes {@code user_tower.onnx},
+ * {@code item_tower.onnx}, {@code ranker.onnx}, the DJL models (under {@code djl/}, the export's parity
+ * reference), the ALS model and {@code training.json} to {@code <root>/models/<run date>/}; per-epoch checkpoints
+ * under {@code checkpoints/} let a killed run resume.
  */
 public final class TrainModelsJob {
 
@@ -114,15 +115,18 @@ public final class TrainModelsJob {
     StorageConfig storage = cfg.storage();
     TrainingConfig t = cfg.training();
     FeatureArtifacts artifacts = readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
+    List<String> windows = fitWindows(t);
     Dataset<Row> train = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES))
-        .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN));
+        .where(col(BuildFeaturesJob.SPLIT).isin(windows.toArray()));
     int userVocab = Math.toIntExact(Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_USERS)).count() + 2);
     int itemVocab = Math.toIntExact(Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_ITEMS)).count() + 2);
 
     String dir = modelDir(storage, runDate);
     Path local = localDir(dir);
+    // Checkpoints are kept per fitted windows: a rerun on other windows starts afresh instead of resuming.
+    Path checkpoints = local.resolve("checkpoints").resolve(String.join("+", windows));
     TrainConfig settings = new TrainConfig((float) t.learningRate(), t.epochs(), t.batchSize(), t.seed(),
-        t.logEvery(), maxBatches, local.resolve("checkpoints")).withDevice(Devices.select(t.device()));
+        t.logEvery(), maxBatches, checkpoints).withDevice(Devices.select(t.device()));
 
     Dataset<Row> positives = TrainingRows.positives(train).cache();
     float[] logQ = TrainingRows.logQ(itemCounts(positives), itemVocab);
@@ -133,7 +137,8 @@ public final class TrainModelsJob {
     TwoTowerConfig towerConfig = new TwoTowerConfig(userVocab, itemVocab, artifacts.categories().size(),
         artifacts.tokens().size(), Featurizers.USER_DENSE.size(), Featurizers.ITEM_DENSE.size(), t.embeddingDim(),
         t.hiddenSizes(), t.outputDim(), (float) t.temperature(), (float) t.idDropout());
-    LOG.info("two-tower: {} positives, {} users, {} items", positiveRows, userVocab - 2, itemVocab - 2);
+    LOG.info("two-tower: {} positives of {}, {} users, {} items", positiveRows, String.join(" + ", windows),
+        userVocab - 2, itemVocab - 2);
     ModelRun twoTower;
     TrainingResult<TwoTowerModel> towers = TrainTwoTower.train(towerConfig,
         settings.withCheckpointDir(settings.checkpointDir().resolve("two_tower")),
@@ -151,7 +156,7 @@ public final class TrainModelsJob {
     boolean hasViews = !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty();
     Dataset<Row> ranking = TrainingRows.rankingExamples(train,
         Tables.read(spark, storage.table(BuildFeaturesJob.RANKING_NEGATIVES))
-            .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)), hasViews);
+            .where(col(BuildFeaturesJob.SPLIT).isin(windows.toArray())), hasViews);
     DlrmConfig dlrmConfig = dlrmConfig(artifacts, itemVocab, t, hasViews);
     Dataset<Row> rankingRowsFeaturised = featurisedOnce(
         TrainingRows.ranking(TrainingRows.shuffled(ranking, t.seed()), artifacts));
@@ -196,6 +201,15 @@ public final class TrainModelsJob {
   }
 
   /**
+   * Returns the windows of {@code examples} the models are fitted on: train, and validation too with
+   * {@code training.fit_on_validation} (the final fit before the test window, once settings are chosen).
+   */
+  public static List<String> fitWindows(TrainingConfig t) {
+    return t.fitOnValidation() ? List.of(SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION)
+        : List.of(SplitEventsJob.TRAIN);
+  }
+
+  /**
    * Returns {@code featurised} persisted (memory and disk, serialised; the caller unpersists it), so only the
    * first epoch sorts and featurises and the others read the cache.
    */
@@ -237,8 +251,8 @@ public final class TrainModelsJob {
   }
 
   /**
-   * Returns implicit ALS fitted on the train positives: one rating per (user, item) pair, the number of positive
-   * events, with the configured rank and seed.
+   * Returns implicit ALS fitted on the positives of {@code train}: one rating per (user, item) pair, the number of
+   * positive events, with the configured rank and seed.
    */
   static ALSModel als(Dataset<Row> train, TrainingConfig t) {
     Dataset<Row> counts = TrainingRows.positives(train)

@@ -223,13 +223,7 @@ class ExportBundleJobTest extends SparkTestBase {
     XgboostConfig small = new XgboostConfig(XgboostConfig.Device.CPU, 1, 10, 3, 0.3);
     XgbRanker.train(spark, TrainingRows.rankingExamples(train, true), a, true, small, 7, xgbModels);
     RecsysConfig cfg = exportConfig(0.5);
-    cfg = cfg.withTraining(new TrainingConfig(cfg.training().seed(), cfg.training().epochs(),
-        cfg.training().batchSize(), cfg.training().learningRate(), cfg.training().logEvery(),
-        cfg.training().embeddingDim(), cfg.training().hiddenSizes(), cfg.training().outputDim(),
-        cfg.training().temperature(), cfg.training().idDropout(), cfg.training().uniformNegatives(),
-        cfg.training().gateMetric(),
-        cfg.training().gateMargin(), TrainingConfig.Ranker.XGBOOST, cfg.training().rankerWeight(), small,
-        cfg.training().device()));
+    cfg = cfg.withTraining(cfg.training().withRanker(TrainingConfig.Ranker.XGBOOST, small));
 
     ExportBundleJob.run(spark, cfg, DAY, xgbModels, Optional.of(new DjlReference(twoTower, ranker)));
 

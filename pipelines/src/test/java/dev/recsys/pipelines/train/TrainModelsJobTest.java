@@ -1,15 +1,20 @@
 package dev.recsys.pipelines.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recsys.export.onnx.OnnxScorer;
 import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
+import dev.recsys.pipelines.spark.Tables;
+import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.training.eval.EvaluationReport;
 import dev.recsys.training.eval.MetricNames;
 import java.nio.file.Files;
@@ -19,6 +24,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training and evaluation through the jobs on one small generated data set (built once for the class): a
- * two-batch smoke run of every trainer, the evaluation report and the quality gate's decisions.
+ * two-batch smoke run of every trainer, the evaluation report, the quality gate's decisions and the final fit on
+ * train and validation.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainModelsJobTest extends SparkTestBase {
@@ -135,6 +143,29 @@ class TrainModelsJobTest extends SparkTestBase {
         random.report(), t);
     assertFalse(betterPublished.publishable(), betterPublished.reason());
     assertTrue(betterPublished.reason().contains("of 2026-10-25"), betterPublished.reason());
+  }
+
+  @Test
+  @Order(4)
+  void fittingOnValidationAddsItsRowsAndRefusesToEvaluateIt() throws Exception {
+    Dataset<Row> examples = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.EXAMPLES));
+    Dataset<Row> train = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN));
+    Dataset<Row> both = examples.where(col(BuildFeaturesJob.SPLIT).isin(SplitEventsJob.TRAIN,
+        SplitEventsJob.VALIDATION));
+    long trainPositives = TrainingRows.positives(train).count();
+    long bothPositives = TrainingRows.positives(both).count();
+    assertTrue(trainPositives < bothPositives, trainPositives + " train positives, " + bothPositives + " with "
+        + "validation");
+
+    TrainingConfig t = cfg.training().withFitOnValidation(true);
+    TrainModelsJob.Result r = TrainModelsJob.run(spark, cfg.withTraining(t), DAY, 1);
+    assertEquals(bothPositives, r.twoTower().rows(), "the two-tower trains on the positives of both windows");
+    assertEquals(1L * t.epochs(), r.twoTower().batchesTrained(), "a fresh run: the train-only checkpoint is not "
+        + "resumed");
+
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> EvaluateModelsJob.evaluate(spark, cfg, DAY, SplitEventsJob.VALIDATION));
+    assertTrue(e.getMessage().contains("fitted on the validation window"), e.getMessage());
   }
 
   private static void deleteRecursively(Path dir) throws Exception {
