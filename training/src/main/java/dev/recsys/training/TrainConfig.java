@@ -1,13 +1,14 @@
 package dev.recsys.training;
 
 import ai.djl.Device;
+import dev.recsys.features.config.TrainingConfig.LearningRateSchedule;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Optimisation settings shared by the trainers (Adam).
  *
- * @param learningRate Adam learning rate
+ * @param learningRate Adam learning rate of the first epoch
  * @param epochs passes over the batches; a resumed run trains only the epochs its checkpoint lacks
  * @param batchSize the batch size callers cut batches to; a larger batch fails, the last one may be smaller
  * @param seed seeds parameter initialisation (DJL engine seed) and id dropout
@@ -15,10 +16,11 @@ import java.util.Objects;
  * @param maxBatches stop each epoch after this many batches (smoke tests); 0 means no limit
  * @param checkpointDir where parameters are saved after each epoch and resumed from; null for no checkpoints
  * @param device where the parameters live and training runs ({@link Devices#select} checks a GPU is there)
+ * @param schedule how the learning rate changes from epoch to epoch ({@link #learningRate(int)})
  */
 public record TrainConfig(
     float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir,
-    Device device) {
+    Device device, LearningRateSchedule schedule) {
 
   public TrainConfig {
     if (!(learningRate > 0)) {
@@ -31,12 +33,14 @@ public record TrainConfig(
       throw new IllegalArgumentException("train.max_batches must not be negative, got " + maxBatches);
     }
     Objects.requireNonNull(device, "train.device");
+    Objects.requireNonNull(schedule, "train.schedule");
   }
 
-  /** Returns settings that train on the CPU. */
+  /** Returns settings that train on the CPU at a constant learning rate. */
   public TrainConfig(
       float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir) {
-    this(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, Device.cpu());
+    this(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, Device.cpu(),
+        LearningRateSchedule.CONSTANT);
   }
 
   /** Returns settings that log every 100 batches, run every batch and keep no checkpoints. */
@@ -44,32 +48,65 @@ public record TrainConfig(
     return new TrainConfig(learningRate, epochs, batchSize, seed, 100, 0, null);
   }
 
+  /** Returns a copy that trains {@code epochs} epochs (a cosine schedule then spans those). */
+  public TrainConfig withEpochs(int epochs) {
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule);
+  }
+
   /** Returns a copy that stops each epoch after {@code maxBatches} batches. */
   public TrainConfig withMaxBatches(int maxBatches) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule);
   }
 
   /** Returns a copy that saves a checkpoint to {@code dir} after each epoch and resumes from it. */
   public TrainConfig withCheckpointDir(Path dir) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device, schedule);
   }
 
   /**
-   * Returns the settings besides the model that shape what an epoch trains (learning rate, batch size, seed,
-   * batch limit): a checkpoint written under other ones would be resumed into a different run.
+   * Returns the learning rate of {@code epoch} (1-based): {@link #learningRate} throughout with a constant schedule;
+   * with a cosine one {@code learningRate * (1 + cos(pi * (epoch - 1) / epochs)) / 2}, from the full rate at the
+   * first epoch down to a small fraction of it at the last.
+   */
+  public float learningRate(int epoch) {
+    if (epoch < 1 || epoch > epochs) {
+      throw new IllegalArgumentException("epoch " + epoch + " is outside 1.." + epochs);
+    }
+    return switch (schedule) {
+      case CONSTANT -> learningRate;
+      case COSINE -> (float) (learningRate * (1 + Math.cos(Math.PI * (epoch - 1) / epochs)) / 2);
+    };
+  }
+
+  /**
+   * Returns the settings besides the model that shape what an epoch trains (learning rate and its schedule, batch
+   * size, seed, batch limit): a checkpoint written under other ones would be resumed into a different run. A cosine
+   * schedule depends on the number of epochs too, so a longer run cannot resume a shorter one's checkpoint.
    */
   public String trajectory() {
-    return "learningRate=" + learningRate + ", batchSize=" + batchSize + ", seed=" + seed + ", maxBatches="
-        + maxBatches;
+    String rate = schedule == LearningRateSchedule.CONSTANT
+        ? "learningRate=" + learningRate
+        : "learningRate=" + learningRate + " cosine over " + epochs + " epochs";
+    return rate + ", batchSize=" + batchSize + ", seed=" + seed + ", maxBatches=" + maxBatches;
   }
 
   /** Returns a copy that logs every {@code logEvery} batches. */
   public TrainConfig withLogEvery(int logEvery) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule);
+  }
+
+  /** Returns a copy whose learning rate follows {@code schedule}. */
+  public TrainConfig withSchedule(LearningRateSchedule schedule) {
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule);
   }
 
   /** Returns a copy that trains on {@code device}. */
   public TrainConfig withDevice(Device device) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule);
   }
 }

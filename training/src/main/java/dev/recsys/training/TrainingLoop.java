@@ -69,9 +69,12 @@ final class TrainingLoop {
     if (!epochLosses.isEmpty()) {
       LOG.info("{}: resumed from {} after epoch {}", name, cfg.checkpointDir(), epochLosses.size());
     }
+    // Adam asks the tracker for every update; the schedule moves the rate once per epoch.
+    float[] epochRate = {cfg.learningRate()};
+    Tracker rate = numUpdate -> epochRate[0];
     DefaultTrainingConfig trainingConfig = new DefaultTrainingConfig(loss)
         .optDevices(new Device[] {cfg.device()})
-        .optOptimizer(Adam.builder().optLearningRateTracker(Tracker.fixed(cfg.learningRate())).build());
+        .optOptimizer(Adam.builder().optLearningRateTracker(rate).build());
     long totalSamples = 0;
     long totalBatches = 0;
     long totalNanos = 0;
@@ -79,6 +82,7 @@ final class TrainingLoop {
       trainer.initialize(inputShapes);
       for (int epoch = epochLosses.size() + 1; epoch <= cfg.epochs(); epoch++) {
         Random random = new Random(cfg.seed() * 1_000_003L + epoch);
+        epochRate[0] = cfg.learningRate(epoch);
         long start = System.nanoTime();
         long windowStart = start;
         double lossSum = 0;
@@ -123,8 +127,9 @@ final class TrainingLoop {
         }
         float epochLoss = (float) (lossSum / samples);
         epochLosses.add(epochLoss);
-        LOG.info("{} epoch {}/{} done: loss {}, {} batches, {} samples in {} s ({} s of it waiting for data), {} "
-                + "samples/s", name, epoch, cfg.epochs(), String.format("%.4f", epochLoss), batches, samples,
+        LOG.info("{} epoch {}/{} done: loss {}, learning rate {}, {} batches, {} samples in {} s ({} s of it waiting "
+                + "for data), {} samples/s", name, epoch, cfg.epochs(), String.format("%.4f", epochLoss),
+            String.format("%.2e", epochRate[0]), batches, samples,
             String.format("%.1f", nanos / 1e9), String.format("%.1f", dataNanos / 1e9),
             String.format("%.0f", samples * 1e9 / nanos));
         if (checkpoints != null) {

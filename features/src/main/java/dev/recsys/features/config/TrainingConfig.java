@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param seed seeds parameter initialisation, id dropout and the order of training rows
  * @param epochs passes over the train split for the two-tower and the DLRM
  * @param batchSize rows per training batch
- * @param learningRate Adam learning rate
+ * @param learningRate Adam learning rate (of the first epoch, with a cosine schedule)
+ * @param learningRateSchedule how the learning rate changes over the epochs: constant, or cosine decay from
+ *     {@code learningRate} towards zero by the last epoch
  * @param logEvery log loss and throughput every this many batches
  * @param embeddingDim width of every embedding table
  * @param hiddenSizes hidden widths of each tower's MLP and of the DLRM's bottom and top MLPs
@@ -37,6 +39,7 @@ public record TrainingConfig(
     int epochs,
     int batchSize,
     double learningRate,
+    LearningRateSchedule learningRateSchedule,
     int logEvery,
     int embeddingDim,
     List<Integer> hiddenSizes,
@@ -58,6 +61,14 @@ public record TrainingConfig(
     XGBOOST
   }
 
+  /** How the learning rate of the two-tower and the DLRM changes from epoch to epoch. */
+  public enum LearningRateSchedule {
+    /** The same rate for every epoch. */
+    CONSTANT,
+    /** Half a cosine from the rate at the first epoch to zero after the last. */
+    COSINE
+  }
+
   /** Where DJL runs training. */
   public enum Device {
     CPU,
@@ -69,6 +80,7 @@ public record TrainingConfig(
     Check.positive("training.epochs", epochs);
     Check.positive("training.batch_size", batchSize);
     Check.positive("training.learning_rate", learningRate);
+    Objects.requireNonNull(learningRateSchedule, "training.learning_rate_schedule (constant | cosine)");
     Check.positive("training.log_every", logEvery);
     Check.positive("training.embedding_dim", embeddingDim);
     hiddenSizes = List.copyOf(hiddenSizes);
@@ -92,42 +104,44 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings without the uniform-negatives, fit-on-validation, ranker and device keys: in-batch negatives
-   * only, the train window alone, the DLRM ranks with weight 1, XGBoost has its defaults, DJL runs on CPU.
+   * The settings without the schedule, uniform-negatives, fit-on-validation, ranker and device keys: a constant
+   * learning rate, in-batch negatives only, the train window alone, the DLRM ranks with weight 1, XGBoost has its
+   * defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
-    this(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim, temperature,
-        idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0, XgboostConfig.DEFAULTS, Device.CPU);
+    this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, logEvery, embeddingDim, hiddenSizes,
+        outputDim, temperature, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0, XgboostConfig.DEFAULTS,
+        Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
-        xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
+        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
+        ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
-        xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
+        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
+        ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
-        xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
+        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
+        ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, logEvery, embeddingDim, hiddenSizes, outputDim,
-        temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
-        xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
+        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
+        ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy with other XGBoost settings. */

@@ -58,8 +58,9 @@ public final class QualityBenchmark {
         }
         record(Path.of(a.get("results").orElse("benchmarks/results.json")), report,
             a.required("movielens"), String.format(Locale.ROOT, "./recsys bench-quality (%s, %d cores, %d epochs, "
-                + "load average at start %s)", spark.sparkContext().master(),
-                Runtime.getRuntime().availableProcessors(), cfg.training().epochs(), load));
+                + "fitted on %s, load average at start %s)", spark.sparkContext().master(),
+                Runtime.getRuntime().availableProcessors(), cfg.training().epochs(),
+                String.join(" + ", TrainModelsJob.fitWindows(cfg.training())), load));
       }
     });
   }

@@ -126,7 +126,8 @@ public final class TrainModelsJob {
     // Checkpoints are kept per fitted windows: a rerun on other windows starts afresh instead of resuming.
     Path checkpoints = local.resolve("checkpoints").resolve(String.join("+", windows));
     TrainConfig settings = new TrainConfig((float) t.learningRate(), t.epochs(), t.batchSize(), t.seed(),
-        t.logEvery(), maxBatches, checkpoints).withDevice(Devices.select(t.device()));
+        t.logEvery(), maxBatches, checkpoints).withDevice(Devices.select(t.device()))
+        .withSchedule(t.learningRateSchedule());
 
     Dataset<Row> positives = TrainingRows.positives(train).cache();
     float[] logQ = TrainingRows.logQ(itemCounts(positives), itemVocab);

@@ -10,6 +10,7 @@ import dev.recsys.export.onnx.OnnxScorer;
 import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -35,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training and evaluation through the jobs on one small generated data set (built once for the class): a
- * two-batch smoke run of every trainer, the evaluation report, the quality gate's decisions and the final fit on
- * train and validation.
+ * two-batch smoke run of every trainer, the evaluation report and the items it leaves out, the quality gate's
+ * decisions and the final fit on train and validation.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainModelsJobTest extends SparkTestBase {
@@ -166,6 +168,33 @@ class TrainModelsJobTest extends SparkTestBase {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> EvaluateModelsJob.evaluate(spark, cfg, DAY, SplitEventsJob.VALIDATION));
     assertTrue(e.getMessage().contains("fitted on the validation window"), e.getMessage());
+  }
+
+  @Test
+  @Order(5)
+  void evaluationLeavesOutEveryItemOfTheHistoryNotOnlyPositives() {
+    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
+    EvaluateModelsJob.TestWindow w = EvaluateModelsJob.TestWindow.load(spark, cfg, DAY, a, SplitEventsJob.TEST,
+        TrainModelsJob.fitWindows(cfg.training()));
+    Map<Integer, Integer> rowOfIdx = new HashMap<>();
+    for (int row = 0; row < w.itemIdx.length; row++) {
+      rowOfIdx.put(w.itemIdx[row], row);
+    }
+    int checked = 0;
+    for (EvaluateModelsJob.TestUser u : w.users) {
+      // The history holds the latest events of every type (views too), as serving's snapshot does.
+      for (int idx : u.state().history()) {
+        Integer row = rowOfIdx.get(idx);
+        if (row != null) {
+          assertTrue(u.seen().get(row), u.userId() + " had an event with item row " + row + " but may get it");
+          checked++;
+        }
+      }
+      for (long row : u.relevant()) {
+        assertFalse(u.seen().get((int) row), u.userId() + ": relevant row " + row + " was seen before the window");
+      }
+    }
+    assertTrue(checked > 0, "no history items to check");
   }
 
   private static void deleteRecursively(Path dir) throws Exception {
