@@ -77,12 +77,13 @@ import org.apache.spark.sql.functions;
  * last 30 days), {@code als} (implicit ALS, popularity for users it has not seen), {@code two_tower} (exact
  * inner-product top 500 of the exported towers), and {@code two_tower_dlrm} and {@code two_tower_xgb} (those 500
  * reordered by a ranker's logit added to the two-tower's, {@link FinalScore}, as serving orders them). Items are
- * scored as of the day the user's window starts. The
- * report (JSON and HTML under {@code <root>/reports/evaluation/}) has recall, NDCG, MAP, hit rate, MRR, novelty
- * and coverage with bootstrap intervals, paired differences against the baselines, cold-start slices, the ranker's
- * AUC and log-loss on the test impressions, and the training loss curves. The quality gate then compares
- * {@code two_tower_dlrm} with the published model's metrics ({@code <root>/models/published.json}) or, before
- * the first publication, with every baseline on the same users, and writes its decision next to the report.
+ * scored as of the day the user's window starts. The report (JSON and HTML under
+ * {@code <root>/reports/evaluation/}) has recall, NDCG, MAP, hit rate, MRR, novelty and coverage with bootstrap
+ * intervals, paired differences against the baselines, cold-start slices and the slice of users whose window spans
+ * more than a day, the ranker's AUC and log-loss on the test impressions, and the training loss curves. The
+ * quality gate then compares the candidate with the published model's metrics
+ * ({@code <root>/models/published.json}) or, before the first publication, with every baseline on the same users,
+ * and writes its decision next to the report.
  * {@code --window validation} evaluates the validation window the same way instead, without a gate: the window
  * to tune settings on, so that the test window stays unseen.
  */
@@ -109,6 +110,11 @@ public final class EvaluateModelsJob {
   static final List<String> COMPARED = List.of(MetricNames.ndcgAt(10), MetricNames.recallAt(50));
   public static final String COLD_USERS = "cold_users";
   public static final String COLD_ITEMS = "users_with_cold_items";
+  /**
+   * Users whose window spans more than a day: their list is made once at the window start, so items consumed in a
+   * later visit are scored with the catalogue and history of that start.
+   */
+  public static final String LONG_WINDOWS = "users_with_windows_over_a_day";
 
   /**
    * The metrics of the model currently served, written when a model is published and read by the gate.
@@ -251,6 +257,7 @@ public final class EvaluateModelsJob {
     }
     builder.slice(COLD_USERS, w.coldUsers);
     builder.slice(COLD_ITEMS, w.usersWithColdItems);
+    builder.slice(LONG_WINDOWS, w.usersWithLongWindows);
     if (training != null) {
       builder.lossCurve(TWO_TOWER, training.twoTower().epochLosses());
       builder.lossCurve(TWO_TOWER_DLRM, training.ranker().epochLosses());
@@ -432,6 +439,7 @@ public final class EvaluateModelsJob {
    */
   static final class TestWindow {
     private static final String START = "_start";
+    private static final String END = "_end";
     private static final long DAY_MS = 86_400_000L;
 
     /**
@@ -446,6 +454,7 @@ public final class EvaluateModelsJob {
     List<TestUser> users = new ArrayList<>();
     Set<Long> coldUsers = new HashSet<>();
     Set<Long> usersWithColdItems = new HashSet<>();
+    Set<Long> usersWithLongWindows = new HashSet<>();
     List<ModelInputs.Ranking> impressions = new ArrayList<>();
     float[] impressionClicks;
 
@@ -461,6 +470,7 @@ public final class EvaluateModelsJob {
       // the end of the data gave the items of a user from months earlier the ages and recent counts of months
       // later, unlike anything the item tower was trained on.)
       Dataset<Row> starts = test.groupBy(Schemas.USER_ID).agg(min(col(FeatureTables.TS_MS)).as(START),
+          functions.max(col(FeatureTables.TS_MS)).as(END),
           min(struct(col(FeatureTables.TS_MS), col(Schemas.EVENT_ID), col(Schemas.DEVICE), col(Schemas.PLACEMENT)))
               .as("_ctx"))
           .withColumn(FeatureTables.AS_OF_MS, col(START).minus(pmod(col(START), lit(DAY_MS))));
@@ -536,6 +546,9 @@ public final class EvaluateModelsJob {
         }
         if (!r.getList(r.fieldIndex("_cold")).isEmpty()) {
           w.usersWithColdItems.add(id);
+        }
+        if (r.getLong(r.fieldIndex(END)) - r.getLong(r.fieldIndex(START)) > DAY_MS) {
+          w.usersWithLongWindows.add(id);
         }
       }
 

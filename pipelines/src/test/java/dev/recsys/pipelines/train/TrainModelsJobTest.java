@@ -11,6 +11,7 @@ import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.spec.FeatureArtifacts;
+import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
@@ -178,11 +179,14 @@ class TrainModelsJobTest extends SparkTestBase {
         TrainModelsJob.fitWindows(cfg.training()));
     Map<Integer, Integer> rowOfIdx = new HashMap<>();
     for (int row = 0; row < w.itemIdx.length; row++) {
-      rowOfIdx.put(w.itemIdx[row], row);
+      if (w.itemIdx[row] > Vocabulary.OOV) {
+        rowOfIdx.put(w.itemIdx[row], row);
+      }
     }
     int checked = 0;
     for (EvaluateModelsJob.TestUser u : w.users) {
-      // The history holds the latest events of every type (views too), as serving's snapshot does.
+      // The history holds the latest events of every type (views too), as serving's snapshot does; items outside
+      // the vocabulary share the oov index and are not checked.
       for (int idx : u.state().history()) {
         Integer row = rowOfIdx.get(idx);
         if (row != null) {
