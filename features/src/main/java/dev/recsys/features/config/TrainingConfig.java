@@ -80,7 +80,9 @@ public record TrainingConfig(
     Check.positive("training.epochs", epochs);
     Check.positive("training.batch_size", batchSize);
     Check.positive("training.learning_rate", learningRate);
-    Objects.requireNonNull(learningRateSchedule, "training.learning_rate_schedule (constant | cosine)");
+    // A training report written before the schedule existed has none: those runs trained at a constant rate. (The
+    // config loader refuses a missing key before this constructor runs.)
+    learningRateSchedule = Objects.requireNonNullElse(learningRateSchedule, LearningRateSchedule.CONSTANT);
     Check.positive("training.log_every", logEvery);
     Check.positive("training.embedding_dim", embeddingDim);
     hiddenSizes = List.copyOf(hiddenSizes);

@@ -1,11 +1,15 @@
 package dev.recsys.features.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +92,21 @@ class ConfigLoaderTest {
   void rejectsMissingKey() {
     assertMessage("config key 'spark.delta_snapshot_partitions' in yaml#0 is missing",
         () -> ConfigLoader.fromYaml("storage: {root: x}\nspark: {shuffle_partitions: 1}"));
+  }
+
+  @Test
+  void theScheduleIsRequiredInYamlButAnOldTrainingReportReadsAsConstant() throws Exception {
+    String withoutSchedule = base().replaceAll("(?m)^  learning_rate_schedule:.*$\\n", "");
+    assertMessage("config key 'training.learning_rate_schedule' in yaml#0 is missing",
+        () -> ConfigLoader.fromYaml(withoutSchedule));
+
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode written = json.valueToTree(ConfigLoader.fromYaml(base()).training()
+        .withFitOnValidation(true));
+    written.remove(List.of("learningRateSchedule", "fitOnValidation"));
+    TrainingConfig old = json.treeToValue(written, TrainingConfig.class);
+    assertEquals(TrainingConfig.LearningRateSchedule.CONSTANT, old.learningRateSchedule());
+    assertFalse(old.fitOnValidation(), "reports from before the key were fitted on train alone");
   }
 
   @Test
