@@ -2,6 +2,7 @@ package dev.recsys.pipelines.train;
 
 import dev.recsys.features.bench.BenchmarkResults;
 import dev.recsys.features.config.RecsysConfig;
+import dev.recsys.features.config.SplitConfig;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.ingest.ImportMovieLensJob;
@@ -23,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * Runs the whole path on a MovieLens download (import, ingest, validate, split, features, training at batch
  * 1024, evaluation) under {@code <root>/quality-benchmark} and prints NDCG@10 and Recall@50 with 95% intervals
  * and n per model, and the two trainers' samples/s. Use {@code --conf movielens,movielens-holdout} for the
- * per-user temporal holdout; the run date must lie after the last rating (1998-05-01 for ML-100K). With
+ * per-user temporal holdout and {@code --conf movielens} for the global time split (recorded under other keys,
+ * {@link #keyPrefix}); the run date must lie after the last rating (1998-05-01 for ML-100K). With
  * {@code --window validation} it evaluates the validation window instead, with models fitted on train alone
  * whatever {@code training.fit_on_validation} says, and records nothing: settings are tuned there, and the
  * recorded test figures come from a run with the chosen settings.
@@ -56,10 +58,11 @@ public final class QualityBenchmark {
           System.out.println("validation window: nothing recorded");
           return;
         }
-        record(Path.of(a.get("results").orElse("benchmarks/results.json")), report,
-            a.required("movielens"), String.format(Locale.ROOT, "./recsys bench-quality (%s, %d cores, %d epochs, "
-                + "fitted on %s, load average at start %s)", spark.sparkContext().master(),
-                Runtime.getRuntime().availableProcessors(), cfg.training().epochs(),
+        SplitConfig.Mode split = cfg.split().mode();
+        record(Path.of(a.get("results").orElse("benchmarks/results.json")), report, a.required("movielens"), split,
+            String.format(Locale.ROOT, "./recsys bench-quality%s (%s, %d cores, %d epochs, fitted on %s, load "
+                    + "average at start %s)", split == SplitConfig.Mode.FRACTION ? " --split global" : "",
+                spark.sparkContext().master(), Runtime.getRuntime().availableProcessors(), cfg.training().epochs(),
                 String.join(" + ", TrainModelsJob.fitWindows(cfg.training())), load));
       }
     });
@@ -67,11 +70,10 @@ public final class QualityBenchmark {
 
   /**
    * Records NDCG@10 and Recall@50 of every model in {@code report}, with their 95% interval, as
-   * {@code quality.<data set>.<model>.<metric>[_ci_low|_ci_high]}; the data set is the source folder's name
-   * without punctuation ({@code ml-100k} -> {@code ml100k}).
+   * {@code <prefix>.<model>.<metric>[_ci_low|_ci_high]} ({@link #keyPrefix}).
    */
-  static void record(Path results, EvaluationReport report, String source, String how) {
-    String dataSet = Path.of(source).getFileName().toString().replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+  static void record(Path results, EvaluationReport report, String source, SplitConfig.Mode split, String how) {
+    String prefix = keyPrefix(source, split);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     report.models().forEach((model, metrics) -> {
       for (String metric : EvaluateModelsJob.COMPARED) {
@@ -79,7 +81,7 @@ public final class QualityBenchmark {
         if (v == null) {
           continue;
         }
-        String key = "quality." + dataSet + "." + model + "." + metric;
+        String key = prefix + "." + model + "." + metric;
         BenchmarkResults.record(results, key, round(v.value()), "", how, today);
         if (v.hasInterval()) {
           BenchmarkResults.record(results, key + "_ci_low", round(v.ciLow()), "", how, today);
@@ -87,6 +89,20 @@ public final class QualityBenchmark {
         }
       }
     });
+  }
+
+  /**
+   * Returns {@code quality.<data set>} for the per-user holdout and {@code quality.<data set>_global} for the global
+   * time split (by share of events; {@code _days} for a split by days): the data set is the source folder's name
+   * without punctuation ({@code ml-100k} -> {@code ml100k}).
+   */
+  static String keyPrefix(String source, SplitConfig.Mode split) {
+    String dataSet = Path.of(source).getFileName().toString().replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    return "quality." + dataSet + switch (split) {
+      case USER_FRACTION -> "";
+      case FRACTION -> "_global";
+      case DAYS -> "_days";
+    };
   }
 
   private static double round(double v) {
