@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the feature tables of a run date from the clean events, the catalog and the time split: fits the feature
- * artifacts on the train window (vocabularies, price buckets, normalisers), writes the point-in-time
+ * artifacts on the train window (vocabularies, price buckets, normalisers; train and validation with
+ * {@code training.fit_on_validation}, as the models then are), writes the point-in-time
  * {@code examples} (every event of the split windows with the aggregates of the events strictly before it, and
  * click/purchase labels for impressions), the sampled {@code ranking_negatives} of data without impressions, and
  * the serving snapshot tables {@code features_users} and {@code features_items} as of the run date. A re-run
@@ -101,7 +102,10 @@ public final class BuildFeaturesJob {
     Instant asOf = ValidateEventsJob.asOf(runDate);
     Dataset<Row> events = Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
         .where(col(Schemas.TS).lt(lit(Timestamp.from(asOf))));
-    Dataset<Row> train = Tables.read(spark, storage.table(SplitEventsJob.TRAIN));
+    // Vocabularies and normalisers are fitted on the windows the models are: validation too for the final fit.
+    List<String> fitted = SplitEventsJob.fitWindows(cfg.training());
+    Dataset<Row> train = fitted.stream().map(w -> Tables.read(spark, storage.table(w)))
+        .reduce(Dataset::unionByName).orElseThrow();
     Dataset<Row> catalog = catalog(spark, storage, events);
 
     FeatureArtifacts unnormalised = fitVocabularies(train, catalog, cfg.features(), runDate);
@@ -122,7 +126,7 @@ public final class BuildFeaturesJob {
     Tables.overwrite(rankingNegatives(examples, enriched, itemInfo, cfg.features().negatives()),
         storage.table(RANKING_NEGATIVES), SPLIT);
 
-    Dataset<Row> trainExamples = examples.where(col(SPLIT).equalTo(SplitEventsJob.TRAIN));
+    Dataset<Row> trainExamples = examples.where(col(SPLIT).isin(fitted.toArray()));
     FeatureArtifacts artifacts = new FeatureArtifacts(unnormalised.featureSet(), unnormalised.version(),
         unnormalised.historyLength(), unnormalised.tokenLength(), unnormalised.categories(), unnormalised.devices(),
         unnormalised.placements(), unnormalised.tokens(), unnormalised.priceEdges(),

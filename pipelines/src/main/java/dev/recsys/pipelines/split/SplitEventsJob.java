@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.SplitConfig;
 import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.pipelines.spark.Jobs;
 import dev.recsys.pipelines.spark.Reports;
@@ -81,6 +82,14 @@ public final class SplitEventsJob {
       }
       return s.append("  report: ").append(reportPath).append('\n').toString();
     }
+  }
+
+  /**
+   * Returns the windows the vocabularies, normalisers and models are fitted on: train, and validation too with
+   * {@code training.fit_on_validation} (the final fit before the test window, once settings are chosen).
+   */
+  public static List<String> fitWindows(TrainingConfig t) {
+    return t.fitOnValidation() ? List.of(TRAIN, VALIDATION) : List.of(TRAIN);
   }
 
   public static void main(String[] args) throws Exception {

@@ -207,7 +207,7 @@ public final class EvaluateModelsJob {
     String trainingReport = TrainModelsJob.modelDir(storage, runDate) + "/" + TrainModelsJob.REPORT_FILE;
     TrainModelsJob.Result training = Tables.pathExists(spark, trainingReport)
         ? Reports.read(spark, trainingReport, TrainModelsJob.Result.class) : null;
-    List<String> fitted = TrainModelsJob.fitWindows(training == null ? cfg.training() : training.training());
+    List<String> fitted = SplitEventsJob.fitWindows(training == null ? cfg.training() : training.training());
     if (fitted.contains(window)) {
       throw new IllegalStateException("the models in " + modelDir + " were fitted on the " + window + " window "
           + "(training.fit_on_validation: true): evaluate it with models trained on " + SplitEventsJob.TRAIN

@@ -63,7 +63,7 @@ public final class QualityBenchmark {
             String.format(Locale.ROOT, "./recsys bench-quality%s (%s, %d cores, %d epochs, fitted on %s, load "
                     + "average at start %s)", split == SplitConfig.Mode.FRACTION ? " --split global" : "",
                 spark.sparkContext().master(), Runtime.getRuntime().availableProcessors(), cfg.training().epochs(),
-                String.join(" + ", TrainModelsJob.fitWindows(cfg.training())), load));
+                String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), load));
       }
     });
   }
@@ -125,7 +125,7 @@ public final class QualityBenchmark {
 
     System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, models fitted on %s, %d epochs, "
             + "%.0f s in all%n", source, cfg.split().mode().name().toLowerCase(Locale.ROOT), window,
-        String.join(" + ", TrainModelsJob.fitWindows(cfg.training())), cfg.training().epochs(),
+        String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), cfg.training().epochs(),
         (System.nanoTime() - start) / 1e9);
     System.out.print(EvaluateModelsJob.summary(report));
     System.out.printf(Locale.ROOT, "training at batch %d: two-tower %,.0f samples/s, DLRM %,.0f samples/s "

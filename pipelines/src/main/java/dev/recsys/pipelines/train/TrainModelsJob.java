@@ -115,7 +115,7 @@ public final class TrainModelsJob {
     StorageConfig storage = cfg.storage();
     TrainingConfig t = cfg.training();
     FeatureArtifacts artifacts = readArtifacts(spark, BuildFeaturesJob.artifactsPath(storage, runDate));
-    List<String> windows = fitWindows(t);
+    List<String> windows = SplitEventsJob.fitWindows(t);
     Dataset<Row> train = Tables.read(spark, storage.table(BuildFeaturesJob.EXAMPLES))
         .where(col(BuildFeaturesJob.SPLIT).isin(windows.toArray()));
     int userVocab = Math.toIntExact(Tables.read(spark, storage.table(BuildFeaturesJob.VOCAB_USERS)).count() + 2);
@@ -199,15 +199,6 @@ public final class TrainModelsJob {
     System.out.printf(Locale.ROOT, "XGBoost ranker: %,d rows in %,d groups, %d rounds in %.1f s, train %s %.4f%n",
         xgb.rows(), xgb.groups(), xgb.rounds(), xgb.seconds(), XgbRanker.EVAL_METRIC, xgb.lastNdcg());
     return result;
-  }
-
-  /**
-   * Returns the windows of {@code examples} the models are fitted on: train, and validation too with
-   * {@code training.fit_on_validation} (the final fit before the test window, once settings are chosen).
-   */
-  public static List<String> fitWindows(TrainingConfig t) {
-    return t.fitOnValidation() ? List.of(SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION)
-        : List.of(SplitEventsJob.TRAIN);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.recsys.export.onnx.OnnxScorer;
 import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
+import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Training and evaluation through the jobs on one small generated data set (built once for the class): a
  * two-batch smoke run of every trainer, the evaluation report and the items it leaves out, the quality gate's
- * decisions and the final fit on train and validation.
+ * decisions and the final fit on train and validation (its rows and its vocabularies).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainModelsJobTest extends SparkTestBase {
@@ -176,7 +177,7 @@ class TrainModelsJobTest extends SparkTestBase {
   void evaluationLeavesOutEveryItemOfTheHistoryNotOnlyPositives() {
     FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
     EvaluateModelsJob.TestWindow w = EvaluateModelsJob.TestWindow.load(spark, cfg, DAY, a, SplitEventsJob.TEST,
-        TrainModelsJob.fitWindows(cfg.training()));
+        SplitEventsJob.fitWindows(cfg.training()));
     Map<Integer, Integer> rowOfIdx = new HashMap<>();
     for (int row = 0; row < w.itemIdx.length; row++) {
       if (w.itemIdx[row] > Vocabulary.OOV) {
@@ -199,6 +200,21 @@ class TrainModelsJobTest extends SparkTestBase {
       }
     }
     assertTrue(checked > 0, "no history items to check");
+  }
+
+  @Test
+  @Order(6)
+  void fittingOnValidationGivesItsUsersAndItemsVocabularyEntries() {
+    long trainItems = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.VOCAB_ITEMS)).count();
+    Dataset<Row> both = Tables.read(spark, cfg.storage().table(SplitEventsJob.TRAIN))
+        .unionByName(Tables.read(spark, cfg.storage().table(SplitEventsJob.VALIDATION)));
+    long bothItems = both.select(Schemas.ITEM_ID).distinct().count();
+    long bothUsers = both.select(Schemas.USER_ID).distinct().count();
+    assertTrue(trainItems < bothItems, trainItems + " train items, " + bothItems + " with validation");
+
+    BuildFeaturesJob.run(spark, cfg.withTraining(cfg.training().withFitOnValidation(true)), DAY);
+    assertEquals(bothItems, Tables.read(spark, cfg.storage().table(BuildFeaturesJob.VOCAB_ITEMS)).count());
+    assertEquals(bothUsers, Tables.read(spark, cfg.storage().table(BuildFeaturesJob.VOCAB_USERS)).count());
   }
 
   private static void deleteRecursively(Path dir) throws Exception {
