@@ -217,7 +217,7 @@ public final class EvaluateModelsJob {
 
     ReportBuilder builder = new ReportBuilder(runDate, cfg.split().mode().name().toLowerCase(Locale.ROOT)
         + (window.equals(SplitEventsJob.TEST) ? "" : ", " + window + " window"), Bootstrap.defaults());
-    ItemCatalog catalog = new ItemCatalog(w.itemIdx.length, w.trainCounts);
+    ItemCatalog catalog = new ItemCatalog(w.itemIdx.length, w.fittedCounts);
     Map<String, List<UserRanking>> rankings;
     float[] impressionProbabilities;
     float[] impressionXgb = null;
@@ -338,7 +338,7 @@ public final class EvaluateModelsJob {
       userInputs.add(ModelInputs.userTower(u.state(), u.userIdx(), u.contextMs(), a));
     }
     float[][] userVectors = models.userVectors(userInputs);
-    float[] popularity = counts(w.trainCounts, w.itemIdx.length);
+    float[] popularity = counts(w.fittedCounts, w.itemIdx.length);
     float[] recent = counts(w.recentCounts, w.itemIdx.length);
 
     Map<String, List<UserRanking>> out = new LinkedHashMap<>();
@@ -449,7 +449,8 @@ public final class EvaluateModelsJob {
     Map<Long, List<ItemAggregates>> itemsAt = new HashMap<>();
     /** Vocabulary index of each catalogue row. */
     int[] itemIdx;
-    Map<Long, Long> trainCounts = new HashMap<>();
+    /** Positives per catalogue row in the windows the models were fitted on, and in their last 30 days. */
+    Map<Long, Long> fittedCounts = new HashMap<>();
     Map<Long, Long> recentCounts = new HashMap<>();
     List<TestUser> users = new ArrayList<>();
     Set<Long> coldUsers = new HashSet<>();
@@ -502,12 +503,12 @@ public final class EvaluateModelsJob {
       w.itemIdx = itemIdx.stream().mapToInt(Integer::intValue).toArray();
 
       // The popularity baselines count what the models were fitted on.
-      Dataset<Row> trainPositives = examples.where(col(BuildFeaturesJob.SPLIT).isin(fitted.toArray())
+      Dataset<Row> fittedPositives = examples.where(col(BuildFeaturesJob.SPLIT).isin(fitted.toArray())
           .and(TrainingRows.isPositive()));
-      w.trainCounts = rowCounts(trainPositives);
-      long trainEnd = trainPositives.agg(functions.max(FeatureTables.TS_MS)).first().getLong(0);
-      w.recentCounts = rowCounts(trainPositives.where(
-          col(FeatureTables.TS_MS).geq(trainEnd - FeatureTables.RECENT.toMillis())));
+      w.fittedCounts = rowCounts(fittedPositives);
+      long fittedEnd = fittedPositives.agg(functions.max(FeatureTables.TS_MS)).first().getLong(0);
+      w.recentCounts = rowCounts(fittedPositives.where(
+          col(FeatureTables.TS_MS).geq(fittedEnd - FeatureTables.RECENT.toMillis())));
 
       Dataset<Row> relevant = test.where(TrainingRows.isPositive()).groupBy(Schemas.USER_ID)
           .agg(collect_set(FeatureTables.ITEM_ROW).as("_relevant"),
