@@ -17,10 +17,13 @@ import java.util.Objects;
  * @param checkpointDir where parameters are saved after each epoch and resumed from; null for no checkpoints
  * @param device where the parameters live and training runs ({@link Devices#select} checks a GPU is there)
  * @param schedule how the learning rate changes from epoch to epoch ({@link #learningRate(int)})
+ * @param clipNorm largest global L2 norm of a batch's gradients (over every parameter): a larger one is scaled
+ *     down to it before Adam sees it, so one outlying batch cannot throw the model and Adam's moment estimates
+ *     off course; 0 never clips
  */
 public record TrainConfig(
     float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir,
-    Device device, LearningRateSchedule schedule) {
+    Device device, LearningRateSchedule schedule, float clipNorm) {
 
   public TrainConfig {
     if (!(learningRate > 0)) {
@@ -34,13 +37,16 @@ public record TrainConfig(
     }
     Objects.requireNonNull(device, "train.device");
     Objects.requireNonNull(schedule, "train.schedule");
+    if (!(clipNorm >= 0 && Float.isFinite(clipNorm))) {
+      throw new IllegalArgumentException("train.clip_norm must be a finite number >= 0, got " + clipNorm);
+    }
   }
 
-  /** Returns settings that train on the CPU at a constant learning rate. */
+  /** Returns settings that train on the CPU at a constant learning rate, without clipping gradients. */
   public TrainConfig(
       float learningRate, int epochs, int batchSize, int seed, int logEvery, int maxBatches, Path checkpointDir) {
     this(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, Device.cpu(),
-        LearningRateSchedule.CONSTANT);
+        LearningRateSchedule.CONSTANT, 0);
   }
 
   /** Returns settings that log every 100 batches, run every batch and keep no checkpoints. */
@@ -51,18 +57,19 @@ public record TrainConfig(
   /** Returns a copy that trains {@code epochs} epochs (a cosine schedule then spans those). */
   public TrainConfig withEpochs(int epochs) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
-        schedule);
+        schedule, clipNorm);
   }
 
   /** Returns a copy that stops each epoch after {@code maxBatches} batches. */
   public TrainConfig withMaxBatches(int maxBatches) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
-        schedule);
+        schedule, clipNorm);
   }
 
   /** Returns a copy that saves a checkpoint to {@code dir} after each epoch and resumes from it. */
   public TrainConfig withCheckpointDir(Path dir) {
-    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device, schedule);
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device, schedule,
+        clipNorm);
   }
 
   /**
@@ -82,31 +89,39 @@ public record TrainConfig(
 
   /**
    * Returns the settings besides the model that shape what an epoch trains (learning rate and its schedule, batch
-   * size, seed, batch limit): a checkpoint written under other ones would be resumed into a different run. A cosine
-   * schedule depends on the number of epochs too, so a longer run cannot resume a shorter one's checkpoint.
+   * size, seed, batch limit, gradient clipping): a checkpoint written under other ones would be resumed into a
+   * different run. A cosine schedule depends on the number of epochs too, so a longer run cannot resume a shorter
+   * one's checkpoint.
    */
   public String trajectory() {
     String rate = schedule == LearningRateSchedule.CONSTANT
         ? "learningRate=" + learningRate
         : "learningRate=" + learningRate + " cosine over " + epochs + " epochs";
-    return rate + ", batchSize=" + batchSize + ", seed=" + seed + ", maxBatches=" + maxBatches;
+    return rate + ", batchSize=" + batchSize + ", seed=" + seed + ", maxBatches=" + maxBatches
+        + (clipNorm == 0 ? "" : ", clipNorm=" + clipNorm);
   }
 
   /** Returns a copy that logs every {@code logEvery} batches. */
   public TrainConfig withLogEvery(int logEvery) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
-        schedule);
+        schedule, clipNorm);
   }
 
   /** Returns a copy whose learning rate follows {@code schedule}. */
   public TrainConfig withSchedule(LearningRateSchedule schedule) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
-        schedule);
+        schedule, clipNorm);
+  }
+
+  /** Returns a copy that clips each batch's gradients to global L2 norm {@code clipNorm} (0: never). */
+  public TrainConfig withClipNorm(float clipNorm) {
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule, clipNorm);
   }
 
   /** Returns a copy that trains on {@code device}. */
   public TrainConfig withDevice(Device device) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
-        schedule);
+        schedule, clipNorm);
   }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -23,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The epoch and batch loop both trainers share: batches read ahead on a background thread ({@link Prefetch}),
- * Adam updates, loss and throughput logging, per-epoch checkpoints and resuming from them, and the
- * {@code maxBatches} limit.
+ * gradient clipping to a global norm ({@link TrainConfig#clipNorm}) and Adam updates, loss, gradient-norm and
+ * throughput logging, per-epoch checkpoints and resuming from them, and the {@code maxBatches} limit.
  */
 final class TrainingLoop {
 
@@ -39,6 +41,9 @@ final class TrainingLoop {
   interface Converter<B> {
     BatchArrays convert(NDManager manager, B batch, Random random);
   }
+
+  /** One update: the batch's loss and its gradients' global L2 norm before any clipping. */
+  private record Step(float loss, double gradientNorm) {}
 
   /** What a run did: the losses of every completed epoch and this run's throughput. */
   record Outcome(List<Float> epochLosses, double samplesPerSecond, long batches) {}
@@ -91,6 +96,8 @@ final class TrainingLoop {
         long windowSamples = 0;
         int batches = 0;
         long dataNanos = 0; // waiting for the source's next batch, as opposed to training on it
+        double maxGradientNorm = 0;
+        int clipped = 0;
         try (Prefetch<B> epochBatches = new Prefetch<>(name, data.epoch(epoch), PREFETCH_BATCHES)) {
           while (cfg.maxBatches() == 0 || batches < cfg.maxBatches()) {
             long asked = System.nanoTime();
@@ -104,7 +111,12 @@ final class TrainingLoop {
               throw new IllegalArgumentException(
                   name + " batch " + (batches + 1) + " has " + size + " rows but batch_size is " + cfg.batchSize());
             }
-            float batchLoss = step(trainer, converter, batch, random);
+            Step step = step(trainer, converter, batch, random, cfg.clipNorm());
+            float batchLoss = step.loss();
+            maxGradientNorm = Math.max(maxGradientNorm, step.gradientNorm());
+            if (cfg.clipNorm() > 0 && step.gradientNorm() > cfg.clipNorm()) {
+              clipped++;
+            }
             lossSum += (double) batchLoss * size;
             windowLossSum += (double) batchLoss * size;
             samples += size;
@@ -127,9 +139,11 @@ final class TrainingLoop {
         }
         float epochLoss = (float) (lossSum / samples);
         epochLosses.add(epochLoss);
-        LOG.info("{} epoch {}/{} done: loss {}, learning rate {}, {} batches, {} samples in {} s ({} s of it waiting "
-                + "for data), {} samples/s", name, epoch, cfg.epochs(), String.format("%.4f", epochLoss),
-            String.format("%.2e", epochRate[0]), batches, samples,
+        LOG.info("{} epoch {}/{} done: loss {}, learning rate {}, gradient norm up to {}{}, {} batches, {} samples in "
+                + "{} s ({} s of it waiting for data), {} samples/s", name, epoch, cfg.epochs(),
+            String.format("%.4f", epochLoss), String.format("%.2e", epochRate[0]),
+            String.format("%.3g", maxGradientNorm),
+            cfg.clipNorm() > 0 ? " (" + clipped + " batches clipped to " + cfg.clipNorm() + ")" : "", batches, samples,
             String.format("%.1f", nanos / 1e9), String.format("%.1f", dataNanos / 1e9),
             String.format("%.0f", samples * 1e9 / nanos));
         if (checkpoints != null) {
@@ -143,8 +157,8 @@ final class TrainingLoop {
     return new Outcome(epochLosses, totalNanos == 0 ? 0 : totalSamples * 1e9 / totalNanos, totalBatches);
   }
 
-  /** Returns the loss of one forward, backward and Adam update on {@code batch}. */
-  private static <B> float step(Trainer trainer, Converter<B> converter, B batch, Random random) {
+  /** Returns the loss and gradient norm of one forward, backward, clipping and Adam update on {@code batch}. */
+  private static <B> Step step(Trainer trainer, Converter<B> converter, B batch, Random random, float clipNorm) {
     try (NDManager batchManager = trainer.getManager().newSubManager()) {
       BatchArrays arrays = converter.convert(batchManager, batch, random);
       float value;
@@ -154,11 +168,35 @@ final class TrainingLoop {
         collector.backward(loss);
         value = loss.getFloat();
       }
-      trainer.step();
       if (!Float.isFinite(value)) {
         throw new IllegalStateException("training loss became " + value + "; lower the learning rate");
       }
-      return value;
+      double norm = clipGradients(trainer.getModel().getBlock().getParameters(), clipNorm, batchManager);
+      trainer.step();
+      return new Step(value, norm);
     }
+  }
+
+  /**
+   * Returns the global L2 norm of the gradients of {@code parameters} and, when it exceeds {@code clipNorm > 0},
+   * scales every gradient in place by {@code clipNorm / norm}. Temporaries belong to {@code manager}.
+   */
+  static double clipGradients(ParameterList parameters, float clipNorm, NDManager manager) {
+    List<NDArray> gradients = new ArrayList<>();
+    double squares = 0;
+    for (Parameter p : parameters.values()) {
+      if (p.requiresGradient()) {
+        NDArray g = p.getArray().getGradient();
+        g.attach(manager);
+        gradients.add(g);
+        squares += g.square().sum().getFloat();
+      }
+    }
+    double norm = Math.sqrt(squares);
+    if (clipNorm > 0 && norm > clipNorm) {
+      float scale = (float) (clipNorm / norm);
+      gradients.forEach(g -> g.muli(scale));
+    }
+    return norm;
   }
 }

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.GradientCollector;
 import dev.recsys.features.config.TrainingConfig.LearningRateSchedule;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,6 +57,49 @@ class TrainConfigTest {
     IllegalStateException longer = assertThrows(IllegalStateException.class,
         () -> TrainTwoTower.train(config, cosine.withEpochs(3), world.batches(32, 1, 5)));
     assertTrue(longer.getMessage().contains("cosine over 3 epochs"), longer.getMessage());
+  }
+
+  @Test
+  void clippingScalesEveryGradientToTheGlobalNormAndReportsTheNormBefore() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ParameterList parameters = new ParameterList();
+      parameters.add("a", withGradient(manager, "a", 3, 0));
+      parameters.add("b", withGradient(manager, "b", 0, 4));
+      assertEquals(5.0, TrainingLoop.clipGradients(parameters, 0, manager), 1e-6, "0 never clips");
+      assertEquals(5.0, TrainingLoop.clipGradients(parameters, 10, manager), 1e-6, "under the limit");
+      assertArrayEquals(new float[] {3, 0}, gradient(parameters, "a"));
+
+      assertEquals(5.0, TrainingLoop.clipGradients(parameters, 1, manager), 1e-6);
+      assertArrayEquals(new float[] {0.6f, 0}, gradient(parameters, "a"), 1e-6f);
+      assertArrayEquals(new float[] {0, 0.8f}, gradient(parameters, "b"), 1e-6f);
+      assertEquals(1.0, TrainingLoop.clipGradients(parameters, 1, manager), 1e-6, "already at the limit");
+    }
+  }
+
+  @Test
+  void clippingIsAppliedInTrainingAndIsPartOfTheCheckpointIdentity() throws Exception {
+    TrainConfig plain = TrainConfig.of(0.01f, 1, 32, 42);
+    assertFalse(Arrays.equals(weights(plain), weights(plain.withClipNorm(1e-3f))),
+        "a tiny limit scales each batch's gradients by a different factor");
+    assertFalse(plain.trajectory().contains("clipNorm"), "runs without clipping keep their checkpoints");
+    assertTrue(plain.withClipNorm(1).trajectory().contains("clipNorm=1.0"), plain.withClipNorm(1).trajectory());
+    assertThrows(IllegalArgumentException.class, () -> plain.withClipNorm(-1));
+  }
+
+  /** A parameter holding {@code values} whose gradient is {@code values} too (the gradient of sum(x^2) / 2). */
+  private static Parameter withGradient(NDManager manager, String name, float... values) {
+    Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+    NDArray x = manager.create(values);
+    x.setRequiresGradient(true);
+    p.setArray(x);
+    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+      collector.backward(x.square().sum().div(2));
+    }
+    return p;
+  }
+
+  private static float[] gradient(ParameterList parameters, String name) {
+    return parameters.get(name).getArray().getGradient().toFloatArray();
   }
 
   private float[] weights(TrainConfig train) throws Exception {

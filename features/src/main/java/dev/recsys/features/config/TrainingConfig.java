@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param learningRate Adam learning rate (of the first epoch, with a cosine schedule)
  * @param learningRateSchedule how the learning rate changes over the epochs: constant, or cosine decay from
  *     {@code learningRate} towards zero by the last epoch
+ * @param clipGradNorm largest global L2 norm of one batch's gradients in the two-tower and the DLRM: a larger one
+ *     is scaled down to it before the Adam update; 0 never clips
  * @param logEvery log loss and throughput every this many batches
  * @param embeddingDim width of every embedding table
  * @param hiddenSizes hidden widths of each tower's MLP and of the DLRM's bottom and top MLPs
@@ -40,6 +42,7 @@ public record TrainingConfig(
     int batchSize,
     double learningRate,
     LearningRateSchedule learningRateSchedule,
+    double clipGradNorm,
     int logEvery,
     int embeddingDim,
     List<Integer> hiddenSizes,
@@ -83,6 +86,11 @@ public record TrainingConfig(
     // A training report written before the schedule existed has none: those runs trained at a constant rate. (The
     // config loader refuses a missing key before this constructor runs.)
     learningRateSchedule = Objects.requireNonNullElse(learningRateSchedule, LearningRateSchedule.CONSTANT);
+    // Reports from before clipping existed read 0: those runs did not clip.
+    if (!(clipGradNorm >= 0 && Double.isFinite(clipGradNorm))) {
+      throw new IllegalArgumentException("training.clip_grad_norm must be a finite number >= 0 (0: no clipping), got "
+          + clipGradNorm);
+    }
     Check.positive("training.log_every", logEvery);
     Check.positive("training.embedding_dim", embeddingDim);
     hiddenSizes = List.copyOf(hiddenSizes);
@@ -106,44 +114,44 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings without the schedule, uniform-negatives, fit-on-validation, ranker and device keys: a constant
-   * learning rate, in-batch negatives only, the train window alone, the DLRM ranks with weight 1, XGBoost has its
-   * defaults, DJL runs on CPU.
+   * The settings without the schedule, clipping, uniform-negatives, fit-on-validation, ranker and device keys: a
+   * constant learning rate, unclipped gradients, in-batch negatives only, the train window alone, the DLRM ranks
+   * with weight 1, XGBoost has its defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
-    this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, logEvery, embeddingDim, hiddenSizes,
-        outputDim, temperature, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0, XgboostConfig.DEFAULTS,
-        Device.CPU);
+    this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, 0, logEvery, embeddingDim,
+        hiddenSizes, outputDim, temperature, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
+        XgboostConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
-        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
-        ranker, rankerWeight, xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
+        gateMargin, ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
-        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
-        ranker, rankerWeight, xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
+        gateMargin, ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
-        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
-        ranker, rankerWeight, xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
+        gateMargin, ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
-    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, logEvery, embeddingDim,
-        hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric, gateMargin,
-        ranker, rankerWeight, xgboost, device);
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
+        gateMargin, ranker, rankerWeight, xgboost, device);
   }
 
   /** Returns a copy with other XGBoost settings. */

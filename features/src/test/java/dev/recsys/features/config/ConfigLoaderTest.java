@@ -103,9 +103,10 @@ class ConfigLoaderTest {
     ObjectMapper json = new ObjectMapper();
     ObjectNode written = json.valueToTree(ConfigLoader.fromYaml(base()).training()
         .withFitOnValidation(true));
-    written.remove(List.of("learningRateSchedule", "fitOnValidation"));
+    written.remove(List.of("learningRateSchedule", "clipGradNorm", "fitOnValidation"));
     TrainingConfig old = json.treeToValue(written, TrainingConfig.class);
     assertEquals(TrainingConfig.LearningRateSchedule.CONSTANT, old.learningRateSchedule());
+    assertEquals(0, old.clipGradNorm(), "reports from before clipping did not clip");
     assertFalse(old.fitOnValidation(), "reports from before the key were fitted on train alone");
   }
 

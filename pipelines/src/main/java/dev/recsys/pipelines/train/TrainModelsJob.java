@@ -127,7 +127,7 @@ public final class TrainModelsJob {
     Path checkpoints = local.resolve("checkpoints").resolve(String.join("+", windows));
     TrainConfig settings = new TrainConfig((float) t.learningRate(), t.epochs(), t.batchSize(), t.seed(),
         t.logEvery(), maxBatches, checkpoints).withDevice(Devices.select(t.device()))
-        .withSchedule(t.learningRateSchedule());
+        .withSchedule(t.learningRateSchedule()).withClipNorm((float) t.clipGradNorm());
 
     Dataset<Row> positives = TrainingRows.positives(train).cache();
     float[] logQ = TrainingRows.logQ(itemCounts(positives), itemVocab);
