@@ -33,6 +33,7 @@ import java.util.Objects;
  * @param rankerWeight weight of the ranker's logit in the final order, added to the two-tower logit
  *     ({@code FinalScore}); 0 orders by retrieval alone
  * @param xgboost settings of the XGBoost ranker
+ * @param als settings of the ALS baseline
  * @param device where DJL trains the two-tower and the DLRM: {@code cpu}, or {@code gpu} (the first CUDA device;
  *     training then fails at once, with a message, when DJL's PyTorch build sees no GPU)
  */
@@ -56,6 +57,7 @@ public record TrainingConfig(
     Ranker ranker,
     double rankerWeight,
     XgboostConfig xgboost,
+    AlsConfig als,
     Device device) implements Serializable {
 
   /** Which trained ranker re-orders the retrieved candidates in the gate and in the exported bundle. */
@@ -110,48 +112,51 @@ public record TrainingConfig(
       throw new IllegalArgumentException("training.ranker_weight must be a finite number >= 0, got " + rankerWeight);
     }
     Objects.requireNonNull(xgboost, "training.xgboost");
+    // A training report written before the key existed has none: its ALS ran with these settings (its rank was the
+    // output width, 32 in every configuration then).
+    als = Objects.requireNonNullElse(als, AlsConfig.DEFAULTS);
     Objects.requireNonNull(device, "training.device");
   }
 
   /**
-   * The settings without the schedule, clipping, uniform-negatives, fit-on-validation, ranker and device keys: a
-   * constant learning rate, unclipped gradients, in-batch negatives only, the train window alone, the DLRM ranks
-   * with weight 1, XGBoost has its defaults, DJL runs on CPU.
+   * The settings without the schedule, clipping, uniform-negatives, fit-on-validation, ranker, ALS and device keys:
+   * a constant learning rate, unclipped gradients, in-batch negatives only, the train window alone, the DLRM ranks
+   * with weight 1, XGBoost and ALS have their defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, 0, logEvery, embeddingDim,
         hiddenSizes, outputDim, temperature, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
-        XgboostConfig.DEFAULTS, Device.CPU);
+        XgboostConfig.DEFAULTS, AlsConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, device);
+        gateMargin, ranker, rankerWeight, xgboost, als, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, device);
+        gateMargin, ranker, rankerWeight, xgboost, als, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, device);
+        gateMargin, ranker, rankerWeight, xgboost, als, device);
   }
 
   /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, device);
+        gateMargin, ranker, rankerWeight, xgboost, als, device);
   }
 
   /** Returns a copy with other XGBoost settings. */

@@ -103,10 +103,11 @@ class ConfigLoaderTest {
     ObjectMapper json = new ObjectMapper();
     ObjectNode written = json.valueToTree(ConfigLoader.fromYaml(base()).training()
         .withFitOnValidation(true));
-    written.remove(List.of("learningRateSchedule", "clipGradNorm", "fitOnValidation"));
+    written.remove(List.of("learningRateSchedule", "clipGradNorm", "fitOnValidation", "als"));
     TrainingConfig old = json.treeToValue(written, TrainingConfig.class);
     assertEquals(TrainingConfig.LearningRateSchedule.CONSTANT, old.learningRateSchedule());
     assertEquals(0, old.clipGradNorm(), "reports from before clipping did not clip");
+    assertEquals(AlsConfig.DEFAULTS, old.als(), "reports from before the key ran ALS with the defaults");
     assertFalse(old.fitOnValidation(), "reports from before the key were fitted on train alone");
   }
 

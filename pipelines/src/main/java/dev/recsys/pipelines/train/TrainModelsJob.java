@@ -3,6 +3,7 @@ package dev.recsys.pipelines.train;
 import static org.apache.spark.sql.functions.col;
 
 import dev.recsys.export.onnx.OnnxGraphs;
+import dev.recsys.features.config.AlsConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
@@ -244,13 +245,14 @@ public final class TrainModelsJob {
 
   /**
    * Returns implicit ALS fitted on the positives of {@code train}: one rating per (user, item) pair, the number of
-   * positive events, with the configured rank and seed.
+   * positive events, with the settings of {@code training.als} and the training seed.
    */
   static ALSModel als(Dataset<Row> train, TrainingConfig t) {
     Dataset<Row> counts = TrainingRows.positives(train)
         .groupBy(FeatureTables.USER_IDX, FeatureTables.ITEM_IDX).count();
-    return new ALS().setImplicitPrefs(true).setRank(t.outputDim()).setMaxIter(10).setRegParam(0.1)
-        .setAlpha(10).setSeed(t.seed()).setUserCol(FeatureTables.USER_IDX).setItemCol(FeatureTables.ITEM_IDX)
+    AlsConfig a = t.als();
+    return new ALS().setImplicitPrefs(true).setRank(a.rank()).setMaxIter(a.maxIter()).setRegParam(a.regParam())
+        .setAlpha(a.alpha()).setSeed(t.seed()).setUserCol(FeatureTables.USER_IDX).setItemCol(FeatureTables.ITEM_IDX)
         .setRatingCol("count").setColdStartStrategy("drop").fit(counts);
   }
 
