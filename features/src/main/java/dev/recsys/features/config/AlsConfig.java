@@ -18,9 +18,7 @@ public record AlsConfig(int rank, int maxIter, double regParam, double alpha) im
   public AlsConfig {
     Check.positive("training.als.rank", rank);
     Check.positive("training.als.max_iter", maxIter);
-    if (!(regParam >= 0 && Double.isFinite(regParam))) {
-      throw new IllegalArgumentException("training.als.reg_param must be a finite number >= 0, got " + regParam);
-    }
+    Check.finiteNonNegative("training.als.reg_param", regParam);
     if (!(alpha > 0 && Double.isFinite(alpha))) {
       throw new IllegalArgumentException("training.als.alpha must be a finite number > 0, got " + alpha);
     }

@@ -33,6 +33,14 @@ final class Check {
     return v;
   }
 
+  /** A finite number that may be 0 (a margin, a weight, a limit where 0 switches something off). */
+  static double finiteNonNegative(String key, double v) {
+    if (!(v >= 0 && Double.isFinite(v))) {
+      throw new IllegalArgumentException(key + " must be a finite number >= 0, got " + v);
+    }
+    return v;
+  }
+
   /** A share strictly between 0 and 1 (or exactly 0 when {@code zeroAllowed}). */
   static double fraction(String key, double v, boolean zeroAllowed) {
     boolean ok = zeroAllowed ? v >= 0 && v < 1 : v > 0 && v < 1;

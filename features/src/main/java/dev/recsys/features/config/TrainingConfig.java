@@ -89,10 +89,7 @@ public record TrainingConfig(
     // config loader refuses a missing key before this constructor runs.)
     learningRateSchedule = Objects.requireNonNullElse(learningRateSchedule, LearningRateSchedule.CONSTANT);
     // Reports from before clipping existed read 0: those runs did not clip.
-    if (!(clipGradNorm >= 0 && Double.isFinite(clipGradNorm))) {
-      throw new IllegalArgumentException("training.clip_grad_norm must be a finite number >= 0 (0: no clipping), got "
-          + clipGradNorm);
-    }
+    Check.finiteNonNegative("training.clip_grad_norm", clipGradNorm);
     Check.positive("training.log_every", logEvery);
     Check.positive("training.embedding_dim", embeddingDim);
     hiddenSizes = List.copyOf(hiddenSizes);
@@ -104,13 +101,9 @@ public record TrainingConfig(
       throw new IllegalArgumentException("training.uniform_negatives must be >= 0, got " + uniformNegatives);
     }
     Check.nonBlank("training.gate_metric", gateMetric);
-    if (!(gateMargin >= 0 && Double.isFinite(gateMargin))) {
-      throw new IllegalArgumentException("training.gate_margin must be a finite number >= 0, got " + gateMargin);
-    }
+    Check.finiteNonNegative("training.gate_margin", gateMargin);
     Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
-    if (!(rankerWeight >= 0 && Double.isFinite(rankerWeight))) {
-      throw new IllegalArgumentException("training.ranker_weight must be a finite number >= 0, got " + rankerWeight);
-    }
+    Check.finiteNonNegative("training.ranker_weight", rankerWeight);
     Objects.requireNonNull(xgboost, "training.xgboost");
     // A training report written before the key existed has none: its ALS ran with these settings (its rank was the
     // output width, 32 in every configuration then).
