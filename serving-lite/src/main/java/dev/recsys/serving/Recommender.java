@@ -149,11 +149,14 @@ public final class Recommender {
     }
   }
 
-  /** Returns the item rows no answer may contain: consumed (snapshot history and feedback), excluded, filtered. */
+  /**
+   * Returns the item rows no answer may contain: consumed (every item of the user's snapshot and of the feedback
+   * since), excluded, filtered.
+   */
   private static Set<Integer> dropped(ServingBundle b, RecommendRequest req, int userRow, List<Event> recent) {
     Set<Integer> rows = new HashSet<>();
     if (userRow >= 0) {
-      for (int r : b.users().historyRows(userRow)) {
+      for (int r : b.users().seenRows(userRow)) {
         rows.add(r);
       }
     }

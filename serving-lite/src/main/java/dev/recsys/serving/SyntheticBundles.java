@@ -54,6 +54,8 @@ public final class SyntheticBundles {
   private static final long DAY_MS = 86_400_000L;
   private static final int EMBEDDING = 8;
   private static final int TOKENS = 20;
+  /** History length of the synthetic users, shorter than what they have seen (up to 40 items). */
+  private static final int SYNTHETIC_HISTORY = 10;
   private static final int ITEM_TOWER_BATCH = 4096;
   private static final int TRAIN_VECTORS_PER_LIST = 64;
 
@@ -177,15 +179,16 @@ public final class SyntheticBundles {
     try (SnapshotWriter w = SnapshotWriter.create(file, "users", columns,
         Map.of(FeatureSnapshots.AS_OF_MS, Long.toString(spec.asOfMs())))) {
       for (int u = 0; u < spec.users(); u++) {
-        int[] historyRows = random.ints(1 + random.nextInt(10), 0, spec.items()).distinct().toArray();
-        int[] history = IntStream.of(historyRows).map(r -> r + 2).toArray();
+        // Every item the user had an event with, newest first; the history holds the latest of them only.
+        int[] seenRows = random.ints(1 + random.nextInt(40), 0, spec.items()).distinct().toArray();
+        int[] history = IntStream.of(seenRows).limit(SYNTHETIC_HISTORY).map(r -> r + 2).toArray();
         float[] categoryCounts = new float[a.categories().size()];
-        for (int r : historyRows) {
+        for (int r : seenRows) {
           categoryCounts[a.categories().index(category(spec, r))]++;
         }
-        long views = historyRows.length * 3L;
-        w.append(userId(u), u + 2, views, (long) historyRows.length, 1L, 1L, 0L, 0L, (long) historyRows.length,
-            spec.asOfMs() - random.nextInt(10) * DAY_MS, 2500L, categoryCounts, history, historyRows);
+        long views = seenRows.length * 3L;
+        w.append(userId(u), u + 2, views, (long) seenRows.length, 1L, 1L, 0L, 0L, (long) seenRows.length,
+            spec.asOfMs() - random.nextInt(10) * DAY_MS, 2500L, categoryCounts, history, seenRows);
       }
     }
   }

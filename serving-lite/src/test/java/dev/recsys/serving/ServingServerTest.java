@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,19 +100,25 @@ class ServingServerTest {
 
   @Test
   void neverReturnsConsumedExcludedOrFilteredItemsAndCapsCategoriesInTopTen() throws Exception {
-    String user = "u000003";
-    List<String> first = ids(recommend("{\"user_id\":\"" + user + "\",\"k\":50}"));
-    Set<String> history = new HashSet<>();
+    // A user who has seen more items than the history holds: all of them are consumed.
+    String user = null;
+    Set<String> seen = new HashSet<>();
     try (Snapshot users = Snapshot.open(dir.resolve("bundles").resolve(version).resolve(BundleLayout.USERS))) {
-      int row = users.find(user);
-      for (int r : users.getIntList(FeatureSnapshots.HISTORY_ROWS, row)) {
-        history.add(SyntheticBundles.itemId(r));
+      for (int row = 0; row < users.rows() && user == null; row++) {
+        int[] rows = users.getIntList(FeatureSnapshots.SEEN_ROWS, row);
+        if (rows.length > users.getIntList(FeatureSnapshots.HISTORY, row).length + 10) {
+          user = users.id(row);
+          IntStream.of(rows).forEach(r -> seen.add(SyntheticBundles.itemId(r)));
+        }
       }
     }
-    assertFalse(history.isEmpty());
-    for (String id : first) {
-      assertFalse(history.contains(id), id + " was consumed by " + user);
+    assertNotNull(user, "no synthetic user has seen more than their history");
+    List<String> all = ids(recommend("{\"user_id\":\"" + user + "\",\"k\":" + RecommendRequest.MAX_K + "}"));
+    assertEquals(RecommendRequest.MAX_K, all.size());
+    for (String id : all) {
+      assertFalse(seen.contains(id), id + " was consumed by " + user);
     }
+    List<String> first = all.subList(0, 50);
     Map<String, Integer> perCategory = new HashMap<>();
     first.subList(0, Rules.DIVERSE_POSITIONS).forEach(id -> perCategory.merge(TestBundles.category(id), 1,
         Integer::sum));

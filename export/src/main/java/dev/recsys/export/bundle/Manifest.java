@@ -37,8 +37,11 @@ public record Manifest(
     Map<String, Object> index,
     Map<String, FileEntry> files) {
 
-  /** The {@code format_version} this code writes and the only one it reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The {@code format_version} this code writes and the only one it reads. 2: the users snapshot lists every item a
+   * user touched ({@code seen_rows}) where 1 had the rows of the latest history only ({@code history_rows}).
+   */
+  public static final int FORMAT_VERSION = 2;
 
   /** The manifest's file name inside a bundle directory. */
   public static final String FILE_NAME = "manifest.json";

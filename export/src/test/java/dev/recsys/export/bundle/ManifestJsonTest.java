@@ -49,8 +49,8 @@ class ManifestJsonTest {
   void missingFieldsBadValuesAndOtherFormatsAreRejected() throws Exception {
     String noMetrics = json().replaceAll("\"metrics\" : \\{[^}]*},", "");
     assertTrue(rejected(noMetrics).getMessage().contains("'metrics'"), rejected(noMetrics).getMessage());
-    assertEquals("test/manifest.json has format_version 2 but this code reads only format_version 1",
-        rejected(json().replace("\"format_version\" : 1", "\"format_version\" : 2")).getMessage());
+    assertEquals("test/manifest.json has format_version 1 but this code reads only format_version 2",
+        rejected(json().replace("\"format_version\" : 2", "\"format_version\" : 1")).getMessage());
     String badTime = rejected(json().replace("2026-11-22T03:15:00Z", "yesterday")).getMessage();
     assertTrue(badTime.contains("'created_at' has a bad value 'yesterday'"), badTime);
     String badHash = rejected(json().replace(SHA, "xyz")).getMessage();

@@ -35,8 +35,11 @@ public final class FeatureSnapshots {
   public static final String CATEGORY_COUNTS = "category_counts";
   /** Item vocabulary indexes of the latest events, most recent first. */
   public static final String HISTORY = "history";
-  /** Rows in the item snapshot of the same items as {@link #HISTORY}, for filtering what was consumed. */
-  public static final String HISTORY_ROWS = "history_rows";
+  /**
+   * Rows in the item snapshot of every item the user had any event with (each once), so that answers leave out
+   * everything consumed, as the evaluation does, not just the items of the latest {@link #HISTORY}.
+   */
+  public static final String SEEN_ROWS = "seen_rows";
 
   public static final String ITEM_IDX = "item_idx";
   public static final String CATEGORY_IDX = "category_idx";
@@ -56,7 +59,7 @@ public final class FeatureSnapshots {
     return List.of(ColumnSpec.ints(USER_IDX), ColumnSpec.longs(VIEWS), ColumnSpec.longs(CLICKS),
         ColumnSpec.longs(CARTS), ColumnSpec.longs(PURCHASES), ColumnSpec.longs(FAVORITES), ColumnSpec.longs(RATINGS),
         ColumnSpec.longs(UNIQUE_ITEMS), ColumnSpec.longs(LAST_EVENT_MS), ColumnSpec.longs(SPEND_CENTS),
-        ColumnSpec.vector(CATEGORY_COUNTS, categories), ColumnSpec.intLists(HISTORY), ColumnSpec.intLists(HISTORY_ROWS));
+        ColumnSpec.vector(CATEGORY_COUNTS, categories), ColumnSpec.intLists(HISTORY), ColumnSpec.intLists(SEEN_ROWS));
   }
 
   public static List<ColumnSpec> itemColumns() {
@@ -76,7 +79,7 @@ public final class FeatureSnapshots {
     private final LongColumn spendCents;
     private final VectorColumn categoryCounts;
     private final IntListColumn history;
-    private final IntListColumn historyRows;
+    private final IntListColumn seenRows;
 
     public Users(Snapshot snapshot) {
       this.snapshot = snapshot;
@@ -89,7 +92,7 @@ public final class FeatureSnapshots {
       this.spendCents = snapshot.longColumn(SPEND_CENTS);
       this.categoryCounts = snapshot.vectorColumn(CATEGORY_COUNTS);
       this.history = snapshot.intListColumn(HISTORY);
-      this.historyRows = snapshot.intListColumn(HISTORY_ROWS);
+      this.seenRows = snapshot.intListColumn(SEEN_ROWS);
     }
 
     public Snapshot snapshot() {
@@ -105,8 +108,9 @@ public final class FeatureSnapshots {
       return userIdx.get(row);
     }
 
-    public int[] historyRows(int row) {
-      return historyRows.get(row);
+    /** The item snapshot rows of every item the user had an event with ({@link #SEEN_ROWS}). */
+    public int[] seenRows(int row) {
+      return seenRows.get(row);
     }
 
     public UserAggregates aggregates(int row) {

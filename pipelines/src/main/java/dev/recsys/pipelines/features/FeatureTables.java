@@ -56,7 +56,7 @@ public final class FeatureTables {
   public static final String HISTORY = FeatureSnapshots.HISTORY;
   /** The instant column of {@link #itemsAsOfEach}: epoch milliseconds. */
   public static final String AS_OF_MS = "as_of_ms";
-  public static final String HISTORY_ROWS = FeatureSnapshots.HISTORY_ROWS;
+  public static final String SEEN_ROWS = FeatureSnapshots.SEEN_ROWS;
   /** Events of the user in the example item's category, and in all categories, before the example. */
   public static final String USER_CAT_COUNT = "user_cat_count";
   public static final String USER_EVENTS = "user_events";
@@ -173,19 +173,20 @@ public final class FeatureTables {
         typeCount(EventType.FAVORITE).as(FAVORITES), typeCount(EventType.RATING).as(RATINGS),
         max(TS_MS).as(LAST_EVENT_MS),
         coalesce(sum(purchaseCents()), lit(0L)).as(SPEND_CENTS));
-    Dataset<Row> unique = events.select(Schemas.USER_ID, Schemas.ITEM_ID).distinct().groupBy(Schemas.USER_ID)
-        .agg(count(lit(1)).as(UNIQUE_ITEMS));
+    // ITEM_ROW follows ITEM_ID (null for an item outside the catalogue, which collect_list skips).
+    Dataset<Row> unique = events.select(Schemas.USER_ID, Schemas.ITEM_ID, ITEM_ROW).distinct()
+        .groupBy(Schemas.USER_ID)
+        .agg(count(lit(1)).as(UNIQUE_ITEMS), sort_array(collect_list(ITEM_ROW)).as(SEEN_ROWS));
     // The latest historyLength events by (timestamp, event id), newest first.
     Dataset<Row> latest = events
         .withColumn("_rank", row_number().over(Window.partitionBy(Schemas.USER_ID)
             .orderBy(col(TS_MS).desc(), col(Schemas.EVENT_ID).desc())))
         .where(col("_rank").leq(historyLength))
         .groupBy(Schemas.USER_ID)
-        .agg(sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"),
-            col(ITEM_ROW).as("r"))), false).as("_all"));
+        .agg(sort_array(collect_list(struct(col(TS_MS).as("t"), col(Schemas.EVENT_ID).as("e"), col(ITEM_IDX).as("i"))),
+            false).as("_all"));
     return totals.join(unique, Schemas.USER_ID).join(latest, Schemas.USER_ID).join(perCategory, Schemas.USER_ID)
         .withColumn(HISTORY, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.i)"))
-        .withColumn(HISTORY_ROWS, expr("transform(slice(_all, 1, " + historyLength + "), x -> x.r)"))
         .withColumn(CATEGORY_COUNTS, expr("transform(sequence(0, " + (categories - 1)
             // One entry per category at most (grouped by user and category above), so element_at picks its
             // count; unlike aggregate() it runs on the GPU.

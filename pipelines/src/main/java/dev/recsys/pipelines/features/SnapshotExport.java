@@ -32,7 +32,7 @@ public final class SnapshotExport {
       w.append(row.getAs(Schemas.USER_ID), row.<Integer>getAs(FeatureTables.USER_IDX), u.views(), u.clicks(),
           u.carts(), u.purchases(), u.favorites(), u.ratings(), u.uniqueItems(), u.lastEventMs(),
           row.<Long>getAs(FeatureTables.SPEND_CENTS), u.categoryCounts(), u.history(),
-          FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.HISTORY_ROWS))));
+          FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.SEEN_ROWS))));
     }, FeatureSnapshots.userColumns(categories));
   }
 

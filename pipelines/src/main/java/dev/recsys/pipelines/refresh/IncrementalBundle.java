@@ -137,8 +137,8 @@ public final class IncrementalBundle {
         int c = p == parent.rows() ? 1 : q == touched.size() ? -1 : ID_ORDER.compare(parent.id(p), touched.get(q));
         if (c < 0) {
           Object[] values = copy(parent, p, columns);
-          values[columnOf(columns, FeatureSnapshots.HISTORY_ROWS)] =
-              renumber(parent.getIntList(FeatureSnapshots.HISTORY_ROWS, p), order.parentToNew());
+          values[columnOf(columns, FeatureSnapshots.SEEN_ROWS)] =
+              renumber(parent.getIntList(FeatureSnapshots.SEEN_ROWS, p), order.parentToNew());
           out.append(parent.id(p++), values);
         } else {
           String id = touched.get(q++);
@@ -272,7 +272,7 @@ public final class IncrementalBundle {
     }
     return new Object[] {userIdx, u.views(), u.clicks(), u.carts(), u.purchases(), u.favorites(), u.ratings(),
         u.uniqueItems(), u.lastEventMs(), row.<Long>getAs(FeatureTables.SPEND_CENTS), u.categoryCounts(),
-        u.history(), FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.HISTORY_ROWS)))};
+        u.history(), FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.SEEN_ROWS)))};
   }
 
   /** The items snapshot values ({@link FeatureSnapshots#itemColumns}) of an {@code itemsAsOf} row. */

@@ -3,6 +3,7 @@ package dev.recsys.pipelines.features;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.recsys.features.schema.EventType;
 import dev.recsys.features.schema.Schemas;
@@ -142,15 +143,21 @@ class FeatureTablesTest extends SparkTestBase {
     SnapshotExport.writeItems(FeatureTables.itemsAsOf(enriched, info, asOf), itemsFile, Map.of());
 
     int checked = 0;
+    int longestSeen = 0;
     try (Snapshot us = Snapshot.open(usersFile); Snapshot is = Snapshot.open(itemsFile)) {
       FeatureSnapshots.Users servedUsers = new FeatureSnapshots.Users(us);
       FeatureSnapshots.Items servedItems = new FeatureSnapshots.Items(is);
       for (Row probe : probes.join(info.select(Schemas.ITEM_ID, ItemInfo.CREATED_MS, ItemInfo.PRICE,
           ItemInfo.TOKENS), Schemas.ITEM_ID).collectAsList()) {
-        UserAggregates served = servedUsers.aggregates(servedUsers.find(probe.getAs(Schemas.USER_ID)));
+        String user = probe.getAs(Schemas.USER_ID);
+        UserAggregates served = servedUsers.aggregates(servedUsers.find(user));
         UserAggregates trained = FeatureRows.user(probe);
         assertArrayEquals(Featurizers.userDense(trained, asOf), Featurizers.userDense(served, asOf), "user dense");
         assertArrayEquals(trained.history(), served.history(), "history");
+        int[] seen = events.stream().filter(e -> e.user.equals(user)).mapToInt(e -> servedItems.find(e.item))
+            .distinct().sorted().toArray();
+        assertArrayEquals(seen, servedUsers.seenRows(servedUsers.find(user)), "every item the user touched");
+        longestSeen = Math.max(longestSeen, seen.length);
         assertEquals(Featurizers.categoryShare(probe.<Long>getAs(FeatureTables.USER_CAT_COUNT),
                 probe.<Long>getAs(FeatureTables.USER_EVENTS)),
             Featurizers.categoryShare(served, probe.<Integer>getAs(FeatureTables.CATEGORY_IDX)),
@@ -164,6 +171,7 @@ class FeatureTablesTest extends SparkTestBase {
       assertEquals(20, is.rows(), "every catalog item is in the items snapshot");
     }
     assertEquals(users.size(), checked);
+    assertTrue(longestSeen > HISTORY, "some user touched more items than the history holds: " + longestSeen);
   }
 
   /** Brute force: the user's aggregates over {@code before}. */

@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,9 @@ class RefreshJobTest extends SparkTestBase {
     List<String> users = usersOf(bundles);
     String user = users.get(0);
     String topBefore = recommender.recommend(request(user)).items().get(0).itemId();
+    String untouched = users.get(60);
+    Set<String> untouchedSeen = seenItems(bundles, untouched);
+    assertFalse(untouchedSeen.isEmpty());
 
     String batch = "stream-202611010900";
     writeSlice(batch, user, topBefore, users);
@@ -103,6 +107,9 @@ class RefreshJobTest extends SparkTestBase {
       assertEquals(row, indexRows[(int) nearest.id(0, 0)], "its vector is in the index, mapped to its row");
     }
 
+    assertEquals(untouchedSeen, seenItems(bundles, untouched), "the consumed items of a user the slice did not touch "
+        + "survive the new item's row");
+    assertTrue(seenItems(bundles, user).contains(topBefore), "the slice's purchase is consumed");
     recommender = recommender(bundles);
     List<String> answered = recommender.recommend(request(user)).items().stream()
         .map(Recommender.Item::itemId).toList();
@@ -216,6 +223,19 @@ class RefreshJobTest extends SparkTestBase {
 
   private RecommendRequest request(String user) {
     return new RecommendRequest(user, 10, "web", "home", SLICE_END.toEpochMilli(), Set.of(), Set.of());
+  }
+
+  /** The ids of the items {@code user} touched, by the current bundle's snapshots. */
+  private static Set<String> seenItems(Path bundles, String user) throws Exception {
+    Bundle b = Bundles.openCurrent(bundles, Verification.SIZES_ONLY);
+    Set<String> out = new HashSet<>();
+    try (Snapshot users = Snapshot.open(b.file(BundleLayout.USERS));
+        Snapshot items = Snapshot.open(b.file(BundleLayout.ITEMS))) {
+      for (int row : users.getIntList(FeatureSnapshots.SEEN_ROWS, users.find(user))) {
+        out.add(items.id(row));
+      }
+    }
+    return out;
   }
 
   private static List<String> usersOf(Path bundles) throws Exception {
