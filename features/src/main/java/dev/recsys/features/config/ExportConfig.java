@@ -48,4 +48,10 @@ public record ExportConfig(
     Check.positive("export.recent_days", recentDays);
     Check.positive("export.batch_size", batchSize);
   }
+
+  /** Returns these settings with the bundles under {@code root}. */
+  public ExportConfig withBundlesRoot(String root) {
+    return new ExportConfig(root, keep, indexFactory, nprobe, efSearch, recallK, recallSample, recallFloor,
+        popularityTop, recentDays, batchSize);
+  }
 }

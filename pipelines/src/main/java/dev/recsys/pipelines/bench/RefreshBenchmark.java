@@ -104,7 +104,7 @@ public final class RefreshBenchmark {
   /** {@code cfg} with its lake at {@code <dir>/lake} and its bundles at {@code <dir>/bundles}. */
   private static RecsysConfig at(RecsysConfig cfg, Path dir) {
     return cfg.withStorage(new StorageConfig(dir.resolve("lake").toString()))
-        .withExport(withRoot(cfg, dir.resolve("bundles")));
+        .withExport(cfg.export().withBundlesRoot(dir.resolve("bundles").toString()));
   }
 
   private static void deleteTree(Path dir) throws IOException {
@@ -123,13 +123,6 @@ public final class RefreshBenchmark {
         Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
-  }
-
-  private static dev.recsys.features.config.ExportConfig withRoot(RecsysConfig cfg, Path root) {
-    var e = cfg.export();
-    return new dev.recsys.features.config.ExportConfig(root.toString(), e.keep(), e.indexFactory(), e.nprobe(),
-        e.efSearch(), e.recallK(), e.recallSample(), e.recallFloor(), e.popularityTop(), e.recentDays(),
-        e.batchSize());
   }
 
   /** Writes {@code events} landing lines spread over the slice, and a catalog feed of the new items. */

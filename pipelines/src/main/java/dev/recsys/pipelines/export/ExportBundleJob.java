@@ -41,10 +41,10 @@ import dev.recsys.pipelines.spark.Sessions;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.train.EvaluateModelsJob;
+import dev.recsys.pipelines.train.ServedModel;
 import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.pipelines.train.XgbRanker;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
-import dev.recsys.training.eval.EvaluationReport;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.hadoop.fs.FileUtil;
@@ -85,10 +85,11 @@ import org.slf4j.LoggerFactory;
  * folder ({@code <root>/models/<run date>} unless {@code --models}): {@code user_tower.onnx},
  * {@code item_tower.onnx}, {@code ranker.onnx}, and optionally {@code training.json} and the DJL models
  * ({@code djl/}, the parity reference); the numbers of {@code training.json} and of the run's evaluation report
- * become the manifest's metrics, and after a publish the evaluated metrics become the quality gate's reference
- * ({@code models/published.json}). The inputs may be on any storage root: on HDFS or S3 the models folder, the
- * feature folder and the evaluation report are copied to a local temp folder first ({@link Reports#local}). The
- * bundles root must be a local (or mounted) POSIX file system: bundles are published with atomic renames.
+ * become the manifest's metrics, and {@code source_run} names the evaluated model the bundle serves: while the
+ * bundle is current, its metrics are the quality gate's reference ({@link ServedModel}). The inputs may be on any
+ * storage root: on HDFS or S3 the models folder, the feature folder and the evaluation report are copied to a local
+ * temp folder first ({@link Reports#local}). The bundles root must be a local (or mounted) POSIX file system:
+ * bundles are published with atomic renames.
  *
  * <p>The bundle version and its {@code created_at} come from the run date, not the wall clock, so the same run
  * date names the same bundle; a second export of a run date is refused by the bundle writer.
@@ -314,6 +315,7 @@ public final class ExportBundleJob {
         sourceRun.put("feature_dir", BuildFeaturesJob.featureDir(storage, runDate));
         sourceRun.put("parity", parity);
         sourceRun.put("ranker", xgb ? "xgboost (" + XgbRanker.ONNX_FILE + ")" : "dlrm (" + BundleLayout.RANKER + ")");
+        sourceRun.put(ServedModel.EVALUATED_MODEL, EvaluateModelsJob.candidate(cfg.training()));
         Map<String, String> featureSets = new TreeMap<>();
         featureSets.put(FeatureSets.RETRIEVAL_V1.name(), Integer.toString(FeatureSets.RETRIEVAL_V1.version()));
         featureSets.put(FeatureSets.RANKING_V1.name(), Integer.toString(FeatureSets.RANKING_V1.version()));
@@ -334,7 +336,6 @@ public final class ExportBundleJob {
           index.write(w.file(BundleLayout.INDEX));
           w.write(BundleLayout.POPULARITY, JSON.writeValueAsBytes(popularity.toJson()));
           Manifest manifest = w.publish(metadata, c.keep());
-          recordPublished(spark, storage, runDate, evaluation);
           System.out.printf(Locale.ROOT, "Bundle %s published in %s: %,d items (dim %d), index %s recall@%d %.4f"
                   + " (floor %.4f), %,d bytes%n", manifest.version(), root, items.ids().size(), items.dim(),
               c.indexFactory(), k, recall, c.recallFloor(), manifest.totalBytes());
@@ -559,21 +560,6 @@ public final class ExportBundleJob {
       }
     }
     return out;
-  }
-
-  /**
-   * Writes {@link EvaluateModelsJob#publishedPath}, the metrics the next run's quality gate must beat, from the
-   * evaluation report of the run just published; a run exported without an evaluation leaves it as it was.
-   */
-  static void recordPublished(SparkSession spark, StorageConfig storage, LocalDate runDate, Path evaluationReport)
-      throws IOException {
-    if (!Files.isRegularFile(evaluationReport)) {
-      LOG.warn("no evaluation report {}: {} keeps the metrics of the model published before", evaluationReport,
-          EvaluateModelsJob.publishedPath(storage));
-      return;
-    }
-    EvaluationReport report = EvaluationReport.fromJson(Files.readString(evaluationReport));
-    Reports.write(spark, EvaluateModelsJob.publishedPath(storage), EvaluateModelsJob.published(report, runDate));
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, Double> out) {

@@ -17,6 +17,7 @@ import dev.recsys.features.spec.UserAggregates;
 import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
+import dev.recsys.pipelines.train.ServedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ public final class IncrementalBundle {
   static BundleMetadata metadata(Manifest parent, Map<String, Object> refresh, long indexSize) {
     Map<String, Object> source = new LinkedHashMap<>(refresh);
     source.put("parent", parent.version());
-    source.put("parent_source_run", parent.sourceRun());
+    source.put(ServedModel.PARENT_SOURCE_RUN, parent.sourceRun());
     Map<String, Object> index = new LinkedHashMap<>(parent.index());
     index.put("size", indexSize);
     index.put("recall_measured_on", "the parent bundle " + parent.version() + "; refreshed items were appended");

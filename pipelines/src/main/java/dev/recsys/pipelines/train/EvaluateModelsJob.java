@@ -81,9 +81,9 @@ import org.apache.spark.sql.functions;
  * {@code <root>/reports/evaluation/}) has recall, NDCG, MAP, hit rate, MRR, novelty and coverage with bootstrap
  * intervals, paired differences against the baselines, cold-start slices and the slice of users whose window spans
  * more than a day, the ranker's AUC and log-loss on the test impressions, and the training loss curves. The
- * quality gate then compares the candidate with the published model's metrics
- * ({@code <root>/models/published.json}) or, before the first publication, with every baseline on the same users,
- * and writes its decision next to the report.
+ * quality gate then compares the candidate with the evaluated metrics of the model being served (the manifest of
+ * the bundle {@code CURRENT} points at, {@link ServedModel}) or, when there are none (before the first publication),
+ * with every baseline on the same users, and writes its decision next to the report.
  * {@code --window validation} evaluates the validation window the same way instead, without a gate: the window
  * to tune settings on, so that the test window stays unseen.
  */
@@ -117,13 +117,14 @@ public final class EvaluateModelsJob {
   public static final String LONG_WINDOWS = "users_with_windows_over_a_day";
 
   /**
-   * The metrics of the model currently served, written when a model is published and read by the gate.
+   * The metrics of the model being served, as its bundle's manifest records them ({@link ServedModel}).
    *
+   * @param bundle the served bundle's version
    * @param runDate the run that trained it
    * @param model its name in that run's report
    * @param metrics its metric values in that run's report
    */
-  public record PublishedMetrics(String runDate, String model, Map<String, Double> metrics) {}
+  public record PublishedMetrics(String bundle, String runDate, String model, Map<String, Double> metrics) {}
 
   /** The gate's decision as written next to the report. */
   public record Decision(String runDate, String candidate, String metric, double value, boolean publishable,
@@ -162,11 +163,6 @@ public final class EvaluateModelsJob {
     return name;
   }
 
-  /** Returns {@code <root>/models/published.json}, the metrics of the model being served. */
-  public static String publishedPath(StorageConfig storage) {
-    return storage.root() + "/models/published.json";
-  }
-
   /** Returns {@code <root>/reports/evaluation/<run date>}, the path of a run's report without extension. */
   public static String reportBase(StorageConfig storage, LocalDate runDate) {
     return storage.root() + "/reports/evaluation/" + runDate;
@@ -181,7 +177,8 @@ public final class EvaluateModelsJob {
   static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate, Path modelDir) throws IOException {
     StorageConfig storage = cfg.storage();
     EvaluationReport report = evaluate(spark, cfg, runDate, modelDir, SplitEventsJob.TEST);
-    Decision decision = decide(spark, storage, runDate, report, cfg.training());
+    Decision decision = decide(ServedModel.read(Path.of(cfg.export().bundlesRoot())), runDate, report,
+        cfg.training());
     String base = reportBase(storage, runDate);
     Reports.write(spark, base + ".decision.json", decision);
     System.out.printf(Locale.ROOT, "quality gate: %s: %s%n",
@@ -273,44 +270,33 @@ public final class EvaluateModelsJob {
   }
 
   /**
-   * Returns whether the candidate may be published: against the published model's metrics when there is one
+   * Returns whether the candidate may be published: against the served model's metrics when there are any
    * (different test windows, so a point comparison), else against every baseline on the same users (paired).
    */
-  static Decision decide(SparkSession spark, StorageConfig storage, LocalDate runDate, EvaluationReport report,
+  static Decision decide(ServedModel.Reference served, LocalDate runDate, EvaluationReport report,
       TrainingConfig t) {
     String candidate = candidate(t);
     String metric = t.gateMetric();
     double value = report.metric(candidate, metric).value();
-    String published = publishedPath(storage);
     GateDecision d;
-    if (Tables.pathExists(spark, published)) {
-      PublishedMetrics p = Reports.read(spark, published, PublishedMetrics.class);
+    if (served.metrics().isPresent()) {
+      PublishedMetrics p = served.metrics().get();
       Double reference = p.metrics().get(metric);
       if (reference == null) {
-        throw new IllegalStateException(published + " has no " + metric + "; it has " + p.metrics().keySet());
+        throw new IllegalStateException("the served bundle " + p.bundle() + " has no " + metric + " of " + p.model()
+            + "; it has " + p.metrics().keySet());
       }
       boolean lower = MetricNames.lowerIsBetter(metric);
       boolean beats = lower ? value < reference - t.gateMargin() : value > reference + t.gateMargin();
-      d = new GateDecision(beats, String.format(Locale.ROOT, "candidate %s %s %.5f %s published %s of %s %.5f %s "
-              + "margin %.5f", candidate, metric, value, beats ? "beats" : "does not beat", p.model(), p.runDate(),
-          reference, lower ? "-" : "+", t.gateMargin()));
+      d = new GateDecision(beats, String.format(Locale.ROOT, "candidate %s %s %.5f %s served %s of %s (bundle %s) "
+              + "%.5f %s margin %.5f", candidate, metric, value, beats ? "beats" : "does not beat", p.model(),
+          p.runDate(), p.bundle(), reference, lower ? "-" : "+", t.gateMargin()));
     } else {
-      d = new QualityGate(new QualityGateConfig(metric, t.gateMargin(), true))
+      GateDecision baselines = new QualityGate(new QualityGateConfig(metric, t.gateMargin(), true))
           .againstBaselines(report, candidate, BASELINES);
+      d = new GateDecision(baselines.publishable(), served.none() + ": " + baselines.reason());
     }
     return new Decision(runDate.toString(), candidate, metric, value, d.publishable(), d.reason());
-  }
-
-  /** Returns the published-model record of this run's candidate, for the publish step to write. */
-  public static PublishedMetrics published(EvaluationReport report, LocalDate runDate) {
-    return published(report, runDate, CANDIDATE);
-  }
-
-  /** Returns the published-model record of {@code model} (the run's {@link #candidate}). */
-  public static PublishedMetrics published(EvaluationReport report, LocalDate runDate, String model) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    report.models().get(model).forEach((name, v) -> metrics.put(name, v.value()));
-    return new PublishedMetrics(runDate.toString(), model, metrics);
   }
 
   /** Returns how the rankers' lists are ordered: the two-tower logit plus the weighted ranker logit. */

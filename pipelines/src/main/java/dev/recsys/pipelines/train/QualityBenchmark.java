@@ -44,8 +44,11 @@ public final class QualityBenchmark {
       RecsysConfig loaded = a.config();
       // Models evaluated on the validation window must not have been fitted on it.
       boolean fitOnValidation = loaded.training().fitOnValidation() && window.equals(SplitEventsJob.TEST);
+      // Its own lake, and a bundles root with nothing published: the gate compares with the baselines.
+      String root = loaded.storage().root() + "/quality-benchmark";
       RecsysConfig cfg = loaded
-          .withStorage(new StorageConfig(loaded.storage().root() + "/quality-benchmark"))
+          .withStorage(new StorageConfig(root))
+          .withExport(loaded.export().withBundlesRoot(root + "/bundles"))
           .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH)
               .withFitOnValidation(fitOnValidation));
       String load = BenchmarkResults.loadAverage();

@@ -10,11 +10,11 @@ import dev.recsys.export.bundle.Verification;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Featurizers;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
-import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.train.EvaluateModelsJob;
+import dev.recsys.pipelines.train.ServedModel;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,9 +61,10 @@ class RunPipelineJobTest extends SparkTestBase {
     assertEquals("djl", parity.get("reference"), "ONNX checked against the saved DJL models: " + parity);
     assertTrue(bundle.manifest().metrics().keySet().stream().anyMatch(k -> k.startsWith("evaluation.")),
         "evaluation metrics in the manifest: " + bundle.manifest().metrics().keySet());
-    EvaluateModelsJob.PublishedMetrics published = Reports.read(spark, EvaluateModelsJob.publishedPath(
-        cfg.storage()), EvaluateModelsJob.PublishedMetrics.class);
-    assertEquals(day.toString(), published.runDate(), "the published run is the next gate's reference");
-    assertTrue(published.metrics().containsKey(cfg.training().gateMetric()), published.metrics().toString());
+    EvaluateModelsJob.PublishedMetrics served = ServedModel.read(tmp.resolve("bundles")).metrics().orElseThrow();
+    assertEquals(day.toString(), served.runDate(), "the served run is the next gate's reference");
+    assertEquals(EvaluateModelsJob.candidate(cfg.training()), served.model());
+    assertEquals(bundle.manifest().metrics().get("evaluation.models." + served.model() + "."
+        + cfg.training().gateMetric() + ".value"), served.metrics().get(cfg.training().gateMetric()));
   }
 }

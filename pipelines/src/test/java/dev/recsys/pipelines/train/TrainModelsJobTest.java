@@ -52,7 +52,8 @@ class TrainModelsJobTest extends SparkTestBase {
 
   @BeforeEach
   void sharedLake() {
-    cfg = TrainingFixtures.small(cfg).withStorage(new StorageConfig(shared.resolve("lake").toString()));
+    cfg = TrainingFixtures.small(cfg).withStorage(new StorageConfig(shared.resolve("lake").toString()))
+        .withExport(cfg.export().withBundlesRoot(shared.resolve("bundles").toString()));
     if (!built) {
       TrainingFixtures.buildFeatures(spark, cfg, DAY);
       built = true;
@@ -136,17 +137,15 @@ class TrainModelsJobTest extends SparkTestBase {
     assertTrue(random.decision().reason().contains("nothing is published yet"), random.decision().reason());
 
     String metric = t.gateMetric();
-    Reports.write(spark, EvaluateModelsJob.publishedPath(cfg.storage()),
-        new EvaluateModelsJob.PublishedMetrics("2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, -1.0)));
-    EvaluateModelsJob.Decision worsePublished = EvaluateModelsJob.decide(spark, cfg.storage(), DAY,
-        random.report(), t);
-    assertTrue(worsePublished.publishable(), worsePublished.reason());
-    Reports.write(spark, EvaluateModelsJob.publishedPath(cfg.storage()),
-        new EvaluateModelsJob.PublishedMetrics("2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, 1.0)));
-    EvaluateModelsJob.Decision betterPublished = EvaluateModelsJob.decide(spark, cfg.storage(), DAY,
-        random.report(), t);
-    assertFalse(betterPublished.publishable(), betterPublished.reason());
-    assertTrue(betterPublished.reason().contains("of 2026-10-25"), betterPublished.reason());
+    EvaluateModelsJob.Decision worseServed = EvaluateModelsJob.decide(ServedModel.Reference.of(
+        new EvaluateModelsJob.PublishedMetrics("b1", "2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, -1.0))),
+        DAY, random.report(), t);
+    assertTrue(worseServed.publishable(), worseServed.reason());
+    EvaluateModelsJob.Decision betterServed = EvaluateModelsJob.decide(ServedModel.Reference.of(
+        new EvaluateModelsJob.PublishedMetrics("b1", "2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, 1.0))),
+        DAY, random.report(), t);
+    assertFalse(betterServed.publishable(), betterServed.reason());
+    assertTrue(betterServed.reason().contains("of 2026-10-25 (bundle b1)"), betterServed.reason());
   }
 
   @Test
