@@ -39,9 +39,17 @@ class ConcurrentReadTest {
     }, "bundle-reader");
     reader.start();
     try {
-      // keep = 1 prunes every bundle older than the previous current, so readers also race with deletions.
+      // keep = 1 prunes every bundle older than the previous current, so readers also race with deletions. A
+      // publish keeps the bundle that was current until then, not older ones: a read may overlap one publish, so
+      // each next publish waits for a read to complete (without the wait a reader slowed down by a busy machine
+      // overlapped two publishes, and its bundle was rightly deleted under it).
       for (int i = 1; i <= PUBLISHES && failure.get() == null; i++) {
         publish(root, version(i), 10, 2_000, 1);
+        int before = reads.get();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (reads.get() == before && failure.get() == null && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
       }
     } finally {
       publishing.set(false);
