@@ -100,8 +100,6 @@ public final class EvaluateModelsJob {
   public static final String TWO_TOWER_DLRM = "two_tower_dlrm";
   /** Two-tower retrieval re-ranked by the XGBoost ranker. */
   public static final String TWO_TOWER_XGB = "two_tower_xgb";
-  /** The model the gate decides on with the default {@code training.ranker: dlrm}; see {@link #candidate}. */
-  public static final String CANDIDATE = TWO_TOWER_DLRM;
   public static final List<String> BASELINES = List.of(POPULARITY, POPULARITY_RECENT, ALS);
 
   static final int RETRIEVED = 500;

@@ -137,12 +137,13 @@ class TrainModelsJobTest extends SparkTestBase {
     assertTrue(random.decision().reason().contains("nothing is published yet"), random.decision().reason());
 
     String metric = t.gateMetric();
+    String model = EvaluateModelsJob.candidate(t);
     EvaluateModelsJob.Decision worseServed = EvaluateModelsJob.decide(ServedModel.Reference.of(
-        new EvaluateModelsJob.PublishedMetrics("b1", "2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, -1.0))),
+        new EvaluateModelsJob.PublishedMetrics("b1", "2026-10-25", model, Map.of(metric, -1.0))),
         DAY, random.report(), t);
     assertTrue(worseServed.publishable(), worseServed.reason());
     EvaluateModelsJob.Decision betterServed = EvaluateModelsJob.decide(ServedModel.Reference.of(
-        new EvaluateModelsJob.PublishedMetrics("b1", "2026-10-25", EvaluateModelsJob.CANDIDATE, Map.of(metric, 1.0))),
+        new EvaluateModelsJob.PublishedMetrics("b1", "2026-10-25", model, Map.of(metric, 1.0))),
         DAY, random.report(), t);
     assertFalse(betterServed.publishable(), betterServed.reason());
     assertTrue(betterServed.reason().contains("of 2026-10-25 (bundle b1)"), betterServed.reason());
