@@ -11,7 +11,6 @@ import dev.recsys.export.bundle.BundleLayout;
 import dev.recsys.export.bundle.BundleMetadata;
 import dev.recsys.export.bundle.BundleVersion;
 import dev.recsys.export.bundle.BundleWriter;
-import dev.recsys.export.bundle.Bundles;
 import dev.recsys.export.bundle.Manifest;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.onnx.OnnxScorer;
@@ -146,7 +145,7 @@ public final class ExportBundleJob {
       return Optional.empty();
     }
     Path bundles = Path.of(cfg.export().bundlesRoot());
-    Optional<String> current = Files.isDirectory(bundles) ? Bundles.current(bundles) : Optional.empty();
+    Optional<String> current = ServedModel.currentVersion(bundles);
     if (current.isEmpty()) {
       LOG.warn("quality gate: {}; publishing anyway because {} has no bundle yet and the server needs one",
           decision.reason(), bundles);
@@ -309,7 +308,7 @@ public final class ExportBundleJob {
         Map<String, Object> indexInfo = ItemIndex.describe(c, index.ntotal(), items.dim(), k,
             users.length / items.dim(), recall);
         Map<String, Object> sourceRun = new LinkedHashMap<>();
-        sourceRun.put("run_date", runDate.toString());
+        sourceRun.put(ServedModel.RUN_DATE, runDate.toString());
         sourceRun.put("as_of", asOf.toString());
         sourceRun.put("models_dir", modelsDir.toAbsolutePath().toString());
         sourceRun.put("feature_dir", BuildFeaturesJob.featureDir(storage, runDate));
@@ -554,7 +553,8 @@ public final class ExportBundleJob {
    */
   static Map<String, Double> metrics(Path trainingReport, Path evaluationReport) throws IOException {
     Map<String, Double> out = new TreeMap<>();
-    for (Map.Entry<String, Path> e : Map.of("training", trainingReport, "evaluation", evaluationReport).entrySet()) {
+    for (Map.Entry<String, Path> e : Map.of("training", trainingReport, ServedModel.EVALUATION_METRICS,
+        evaluationReport).entrySet()) {
       if (Files.isRegularFile(e.getValue())) {
         flatten(e.getKey(), JSON.readTree(e.getValue().toFile()), out);
       }

@@ -28,8 +28,10 @@ public final class ServedModel {
   public static final String RUN_DATE = "run_date";
   /** The {@code source_run} key under which a refreshed bundle keeps its parent's {@code source_run}. */
   public static final String PARENT_SOURCE_RUN = "parent_source_run";
+  /** The prefix of the manifest metrics flattened from the run's evaluation report. */
+  public static final String EVALUATION_METRICS = "evaluation";
 
-  private static final String METRICS_PREFIX = "evaluation.models.";
+  private static final String METRICS_PREFIX = EVALUATION_METRICS + ".models.";
   private static final String VALUE = ".value";
 
   /**
@@ -56,11 +58,8 @@ public final class ServedModel {
    * bundle this code cannot read (another format version), or one exported without an evaluation.
    */
   public static Reference read(Path bundlesRoot) {
-    if (!Files.isDirectory(bundlesRoot)) {
-      return Reference.none("no bundle is served from " + bundlesRoot);
-    }
     try {
-      Optional<String> current = Bundles.current(bundlesRoot);
+      Optional<String> current = currentVersion(bundlesRoot);
       if (current.isEmpty()) {
         return Reference.none("no bundle is served from " + bundlesRoot);
       }
@@ -75,6 +74,11 @@ public final class ServedModel {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the served bundle in " + bundlesRoot, e);
     }
+  }
+
+  /** Returns the version of the bundle served from {@code bundlesRoot}: empty before the first publish there. */
+  public static Optional<String> currentVersion(Path bundlesRoot) throws IOException {
+    return Files.isDirectory(bundlesRoot) ? Bundles.current(bundlesRoot) : Optional.empty();
   }
 
   /** Returns the evaluated metrics of the model {@code manifest}'s bundle serves, if it records them. */
