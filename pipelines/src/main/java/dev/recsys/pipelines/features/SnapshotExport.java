@@ -27,22 +27,38 @@ public final class SnapshotExport {
   private SnapshotExport() {}
 
   public static void writeUsers(Dataset<Row> users, Path file, int categories, Map<String, String> metadata) {
-    write(users, Schemas.USER_ID, file, "users", metadata, w -> row -> {
-      UserAggregates u = FeatureRows.user(row);
-      w.append(row.getAs(Schemas.USER_ID), row.<Integer>getAs(FeatureTables.USER_IDX), u.views(), u.clicks(),
-          u.carts(), u.purchases(), u.favorites(), u.ratings(), u.uniqueItems(), u.lastEventMs(),
-          row.<Long>getAs(FeatureTables.SPEND_CENTS), u.categoryCounts(), u.history(),
-          FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.SEEN_ROWS))));
-    }, FeatureSnapshots.userColumns(categories));
+    write(users, Schemas.USER_ID, file, "users", metadata,
+        w -> row -> w.append(row.getAs(Schemas.USER_ID),
+            userValues(row, row.<Integer>getAs(FeatureTables.USER_IDX), categories)),
+        FeatureSnapshots.userColumns(categories));
   }
 
   public static void writeItems(Dataset<Row> items, Path file, Map<String, String> metadata) {
-    write(items, Schemas.ITEM_ID, file, "items", metadata, w -> row -> {
-      ItemAggregates i = FeatureRows.item(row);
-      w.append(row.getAs(Schemas.ITEM_ID), row.<Integer>getAs(FeatureTables.ITEM_IDX), i.category(),
-          row.<String>getAs(Schemas.CATEGORY), i.createdMs(), Double.doubleToLongBits(i.price()), i.total(),
-          i.recent(), i.views(), i.clicks(), i.purchases(), i.tokens());
-    }, FeatureSnapshots.itemColumns());
+    write(items, Schemas.ITEM_ID, file, "items", metadata,
+        w -> row -> w.append(row.getAs(Schemas.ITEM_ID), itemValues(row)), FeatureSnapshots.itemColumns());
+  }
+
+  /**
+   * The users snapshot values ({@link FeatureSnapshots#userColumns}) of a {@code usersAsOf} row, with vocabulary
+   * index {@code userIdx}: the nightly snapshot and the refresh's updated users are written by this one mapping.
+   */
+  public static Object[] userValues(Row row, int userIdx, int categories) {
+    UserAggregates u = FeatureRows.user(row);
+    if (u.categoryCounts().length != categories) {
+      throw new IllegalStateException("user " + row.getAs(Schemas.USER_ID) + " has " + u.categoryCounts().length
+          + " category counts; the snapshot has " + categories);
+    }
+    return new Object[] {userIdx, u.views(), u.clicks(), u.carts(), u.purchases(), u.favorites(), u.ratings(),
+        u.uniqueItems(), u.lastEventMs(), row.<Long>getAs(FeatureTables.SPEND_CENTS), u.categoryCounts(),
+        u.history(), FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.SEEN_ROWS)))};
+  }
+
+  /** The items snapshot values ({@link FeatureSnapshots#itemColumns}) of an {@code itemsAsOf} row. */
+  public static Object[] itemValues(Row row) {
+    ItemAggregates i = FeatureRows.item(row);
+    return new Object[] {row.<Integer>getAs(FeatureTables.ITEM_IDX), i.category(), row.<String>getAs(Schemas.CATEGORY),
+        i.createdMs(), Double.doubleToLongBits(i.price()), i.total(), i.recent(), i.views(), i.clicks(),
+        i.purchases(), i.tokens()};
   }
 
   /** Copies a local snapshot file to {@code target} on any Hadoop file system (HDFS, S3, ...). */

@@ -7,16 +7,12 @@ import dev.recsys.export.bundle.BundleWriter;
 import dev.recsys.export.bundle.IndexRows;
 import dev.recsys.export.bundle.Manifest;
 import dev.recsys.export.faiss.FaissIndex;
-import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.snapshot.ColumnSpec;
 import dev.recsys.features.snapshot.Snapshot;
 import dev.recsys.features.snapshot.SnapshotWriter;
 import dev.recsys.features.spec.FeatureSnapshots;
-import dev.recsys.features.spec.ItemAggregates;
-import dev.recsys.features.spec.UserAggregates;
 import dev.recsys.features.spec.Vocabulary;
-import dev.recsys.pipelines.features.FeatureRows;
-import dev.recsys.pipelines.features.FeatureTables;
+import dev.recsys.pipelines.features.SnapshotExport;
 import dev.recsys.pipelines.train.ServedModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,7 +145,7 @@ public final class IncrementalBundle {
           } else {
             added++;
           }
-          out.append(id, userValues(updated.get(id), userIdx, categories));
+          out.append(id, SnapshotExport.userValues(updated.get(id), userIdx, categories));
         }
       }
     }
@@ -165,7 +161,7 @@ public final class IncrementalBundle {
         String id = order.ids()[r];
         Row row = updated.get(id);
         if (row != null) {
-          out.append(id, itemValues(row));
+          out.append(id, SnapshotExport.itemValues(row));
         } else if (newToParent[r] >= 0) {
           out.append(id, copy(parent, newToParent[r], columns));
         } else {
@@ -262,25 +258,5 @@ public final class IncrementalBundle {
       };
     }
     return values;
-  }
-
-  /** The users snapshot values ({@link FeatureSnapshots#userColumns}) of a {@code usersAsOf} row. */
-  private static Object[] userValues(Row row, int userIdx, int categories) {
-    UserAggregates u = FeatureRows.user(row);
-    if (u.categoryCounts().length != categories) {
-      throw new IllegalStateException("user " + row.getAs(Schemas.USER_ID) + " has " + u.categoryCounts().length
-          + " category counts; the snapshot has " + categories);
-    }
-    return new Object[] {userIdx, u.views(), u.clicks(), u.carts(), u.purchases(), u.favorites(), u.ratings(),
-        u.uniqueItems(), u.lastEventMs(), row.<Long>getAs(FeatureTables.SPEND_CENTS), u.categoryCounts(),
-        u.history(), FeatureRows.ints(row.getList(row.fieldIndex(FeatureTables.SEEN_ROWS)))};
-  }
-
-  /** The items snapshot values ({@link FeatureSnapshots#itemColumns}) of an {@code itemsAsOf} row. */
-  private static Object[] itemValues(Row row) {
-    ItemAggregates i = FeatureRows.item(row);
-    return new Object[] {row.<Integer>getAs(FeatureTables.ITEM_IDX), i.category(), row.<String>getAs(Schemas.CATEGORY),
-        i.createdMs(), Double.doubleToLongBits(i.price()), i.total(), i.recent(), i.views(), i.clicks(),
-        i.purchases(), i.tokens()};
   }
 }
