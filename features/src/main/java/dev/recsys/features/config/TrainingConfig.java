@@ -9,7 +9,7 @@ import java.util.Objects;
  * How models are trained and when a new one may be published.
  *
  * @param seed seeds parameter initialisation, id dropout and the order of training rows
- * @param epochs passes over the train split for the two-tower and the DLRM
+ * @param epochs passes over the train split for the two-tower
  * @param batchSize rows per training batch
  * @param learningRate Adam learning rate (of the first epoch, with a cosine schedule)
  * @param learningRateSchedule how the learning rate changes over the epochs: constant, or cosine decay from
@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param clipGradNorm largest global L2 norm of one batch's gradients in the two-tower and the DLRM: a larger one
  *     is scaled down to it before the Adam update; 0 never clips
  * @param logEvery log loss and throughput every this many batches
- * @param embeddingDim width of every embedding table
+ * @param embeddingDim width of every two-tower embedding table
  * @param hiddenSizes hidden widths of each tower's MLP and of the DLRM's bottom and top MLPs
  * @param outputDim width of the two-tower user and item vectors
  * @param temperature softmax temperature of the two-tower loss
@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param ranker the ranker that is gated and exported: the DLRM or the XGBoost ranker (both are trained)
  * @param rankerWeight weight of the ranker's logit in the final order, added to the two-tower logit
  *     ({@code FinalScore}); 0 orders by retrieval alone
+ * @param dlrm epochs and width of the DLRM ranker
  * @param xgboost settings of the XGBoost ranker
  * @param als settings of the ALS baseline
  * @param device where DJL trains the two-tower and the DLRM: {@code cpu}, or {@code gpu} (the first CUDA device;
@@ -56,6 +57,7 @@ public record TrainingConfig(
     double gateMargin,
     Ranker ranker,
     double rankerWeight,
+    DlrmTrainingConfig dlrm,
     XgboostConfig xgboost,
     AlsConfig als,
     Device device) implements Serializable {
@@ -104,6 +106,9 @@ public record TrainingConfig(
     Check.finiteNonNegative("training.gate_margin", gateMargin);
     Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
     Check.finiteNonNegative("training.ranker_weight", rankerWeight);
+    // A training report written before the key existed has none: its DLRM trained as long and as wide as the
+    // two-tower.
+    dlrm = Objects.requireNonNullElse(dlrm, new DlrmTrainingConfig(epochs, embeddingDim));
     Objects.requireNonNull(xgboost, "training.xgboost");
     // A training report written before the key existed has none: its ALS ran with these settings (its rank was the
     // output width, 32 in every configuration then).
@@ -112,44 +117,59 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings without the schedule, clipping, uniform-negatives, fit-on-validation, ranker, ALS and device keys:
-   * a constant learning rate, unclipped gradients, in-batch negatives only, the train window alone, the DLRM ranks
-   * with weight 1, XGBoost and ALS have their defaults, DJL runs on CPU.
+   * The settings without the schedule, clipping, uniform-negatives, fit-on-validation, ranker, DLRM, ALS and device
+   * keys: a constant learning rate, unclipped gradients, in-batch negatives only, the train window alone, the DLRM
+   * ranks with weight 1 and trains as long and as wide as the two-tower, XGBoost and ALS have their defaults, DJL
+   * runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, 0, logEvery, embeddingDim,
         hiddenSizes, outputDim, temperature, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
-        XgboostConfig.DEFAULTS, AlsConfig.DEFAULTS, Device.CPU);
+        new DlrmTrainingConfig(epochs, embeddingDim), XgboostConfig.DEFAULTS, AlsConfig.DEFAULTS, Device.CPU);
   }
 
-  /** Returns a copy with other epochs and batch size (benchmarks and smoke tests). */
+  /** Returns a copy that trains both DJL models {@code epochs} epochs, at another batch size (benchmarks). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, als, device);
+        gateMargin, ranker, rankerWeight, new DlrmTrainingConfig(epochs, dlrm.embeddingDim()), xgboost, als, device);
+  }
+
+  /** Returns a copy with another batch size. */
+  public TrainingConfig withBatchSize(int batchSize) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
+        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, als, device);
+        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, als, device);
+        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, xgboost, als, device);
+        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+  }
+
+  /** Returns a copy whose DLRM trains {@code dlrm}'s epochs at its width. */
+  public TrainingConfig withDlrm(DlrmTrainingConfig dlrm) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
+        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy with other XGBoost settings. */

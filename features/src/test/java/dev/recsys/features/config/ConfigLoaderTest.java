@@ -71,6 +71,8 @@ class ConfigLoaderTest {
         () -> ConfigLoader.fromYaml(base(), "export: {ef_search: 50}"));
     assertMessage("export.recall_floor must be >= 0, got -0.1",
         () -> ConfigLoader.fromYaml(base(), "export: {recall_floor: -0.1}"));
+    assertMessage("training.dlrm.epochs must be > 0, got 0",
+        () -> ConfigLoader.fromYaml(base(), "training: {dlrm: {epochs: 0}}"));
   }
 
   @Test
@@ -103,12 +105,14 @@ class ConfigLoaderTest {
     ObjectMapper json = new ObjectMapper();
     ObjectNode written = json.valueToTree(ConfigLoader.fromYaml(base()).training()
         .withFitOnValidation(true));
-    written.remove(List.of("learningRateSchedule", "clipGradNorm", "fitOnValidation", "als"));
+    written.remove(List.of("learningRateSchedule", "clipGradNorm", "fitOnValidation", "als", "dlrm"));
     TrainingConfig old = json.treeToValue(written, TrainingConfig.class);
     assertEquals(TrainingConfig.LearningRateSchedule.CONSTANT, old.learningRateSchedule());
     assertEquals(0, old.clipGradNorm(), "reports from before clipping did not clip");
     assertEquals(AlsConfig.DEFAULTS, old.als(), "reports from before the key ran ALS with the defaults");
     assertFalse(old.fitOnValidation(), "reports from before the key were fitted on train alone");
+    assertEquals(new DlrmTrainingConfig(old.epochs(), old.embeddingDim()), old.dlrm(),
+        "reports from before the key trained the DLRM as long and as wide as the two-tower");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.recsys.features.bench.BenchmarkResults;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.SplitConfig;
 import dev.recsys.features.config.StorageConfig;
+import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.ingest.ImportMovieLensJob;
 import dev.recsys.pipelines.ingest.IngestEventsJob;
@@ -49,8 +50,7 @@ public final class QualityBenchmark {
       RecsysConfig cfg = loaded
           .withStorage(new StorageConfig(root))
           .withExport(loaded.export().withBundlesRoot(root + "/bundles"))
-          .withTraining(loaded.training().withEpochs(loaded.training().epochs(), BATCH)
-              .withFitOnValidation(fitOnValidation));
+          .withTraining(loaded.training().withBatchSize(BATCH).withFitOnValidation(fitOnValidation));
       String load = BenchmarkResults.loadAverage();
       // From scratch each time: an earlier run's lake would be skipped by ingest and its checkpoints resumed.
       org.apache.hadoop.fs.Path lake = new org.apache.hadoop.fs.Path(cfg.storage().root());
@@ -63,9 +63,9 @@ public final class QualityBenchmark {
         }
         SplitConfig.Mode split = cfg.split().mode();
         record(Path.of(a.get("results").orElse("benchmarks/results.json")), report, a.required("movielens"), split,
-            String.format(Locale.ROOT, "./recsys bench-quality%s (%s, %d cores, %d epochs, fitted on %s, load "
+            String.format(Locale.ROOT, "./recsys bench-quality%s (%s, %d cores, %s, fitted on %s, load "
                     + "average at start %s)", split == SplitConfig.Mode.FRACTION ? " --split global" : "",
-                spark.sparkContext().master(), Runtime.getRuntime().availableProcessors(), cfg.training().epochs(),
+                spark.sparkContext().master(), Runtime.getRuntime().availableProcessors(), epochs(cfg.training()),
                 String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), load));
       }
     });
@@ -108,6 +108,11 @@ public final class QualityBenchmark {
     };
   }
 
+  /** {@code "60 two-tower / 5 DLRM epochs"}. */
+  static String epochs(TrainingConfig t) {
+    return t.epochs() + " two-tower / " + t.dlrm().epochs() + " DLRM epochs";
+  }
+
   private static double round(double v) {
     return Math.round(v * 1e4) / 1e4;
   }
@@ -126,9 +131,9 @@ public final class QualityBenchmark {
     EvaluationReport report = window.equals(SplitEventsJob.TEST)
         ? EvaluateModelsJob.run(spark, cfg, runDate).report() : EvaluateModelsJob.evaluate(spark, cfg, runDate, window);
 
-    System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, models fitted on %s, %d epochs, "
+    System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, models fitted on %s, %s, "
             + "%.0f s in all%n", source, cfg.split().mode().name().toLowerCase(Locale.ROOT), window,
-        String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), cfg.training().epochs(),
+        String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), epochs(cfg.training()),
         (System.nanoTime() - start) / 1e9);
     System.out.print(EvaluateModelsJob.summary(report));
     System.out.printf(Locale.ROOT, "training at batch %d: two-tower %,.0f samples/s, DLRM %,.0f samples/s "

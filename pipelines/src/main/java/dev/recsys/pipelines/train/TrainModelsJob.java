@@ -166,7 +166,7 @@ public final class TrainModelsJob {
     LOG.info("DLRM: {} examples labelled by {}", rankingRows, hasViews ? "views" : "ratings");
     ModelRun ranker;
     TrainingResult<DlrmModel> dlrm = TrainDlrm.train(dlrmConfig,
-        settings.withCheckpointDir(settings.checkpointDir().resolve("dlrm")),
+        settings.withEpochs(t.dlrm().epochs()).withCheckpointDir(settings.checkpointDir().resolve("dlrm")),
         Batches.ranking(rankingRowsFeaturised::toLocalIterator, t.batchSize(), t.seed(), hasViews));
     rankingRowsFeaturised.unpersist();
     try (DlrmModel model = dlrm.model()) {
@@ -240,7 +240,8 @@ public final class TrainModelsJob {
           + FeatureSets.RANKING_SPARSE + ") but has " + cardinalities.size() + " cardinalities");
     }
     int dense = FeatureSets.RANKING_V1.inputs().get(0).width();
-    return new DlrmConfig(dense, cardinalities, t.embeddingDim(), t.hiddenSizes(), t.hiddenSizes(), purchaseHead);
+    return new DlrmConfig(dense, cardinalities, t.dlrm().embeddingDim(), t.hiddenSizes(), t.hiddenSizes(),
+        purchaseHead);
   }
 
   /**

@@ -68,7 +68,10 @@ class TrainModelsJobTest extends SparkTestBase {
     assertEquals("views", r.rankingLabels(), "generated data has impressions");
     assertEquals(cfg.training().epochs(), r.twoTower().epochLosses().size());
     assertEquals(2L * cfg.training().epochs(), r.twoTower().batchesTrained(), "two batches per epoch");
-    assertEquals(2L * cfg.training().epochs(), r.ranker().batchesTrained(), "two batches per epoch");
+    assertEquals(cfg.training().dlrm().epochs(), r.ranker().epochLosses().size(), "the DLRM's own epochs");
+    assertEquals(2L * cfg.training().dlrm().epochs(), r.ranker().batchesTrained(), "two batches per epoch");
+    assertTrue(r.ranker().config().contains("embeddingDim=" + cfg.training().dlrm().embeddingDim() + ","),
+        "the DLRM's own width: " + r.ranker().config());
     assertTrue(r.twoTower().epochLosses().stream().allMatch(l -> l > 0 && Float.isFinite(l)), r.twoTower().toString());
     assertTrue(r.ranker().epochLosses().stream().allMatch(l -> l > 0 && Float.isFinite(l)), r.ranker().toString());
     Path dir = Path.of(r.modelDir());

@@ -1,5 +1,6 @@
 package dev.recsys.pipelines.train;
 
+import dev.recsys.features.config.DlrmTrainingConfig;
 import dev.recsys.features.config.GeneratorConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.TrainingConfig;
@@ -17,14 +18,18 @@ final class TrainingFixtures {
 
   private TrainingFixtures() {}
 
-  /** Returns {@code cfg} with 3,000 generated events, no bot, and two epochs of small models. */
+  /**
+   * Returns {@code cfg} with 3,000 generated events, no bot, and small models: two epochs of the two-tower, three of
+   * a DLRM narrower than it.
+   */
   static RecsysConfig small(RecsysConfig cfg) {
     GeneratorConfig g = cfg.generator();
     TrainingConfig t = cfg.training();
     return cfg.withGenerator(new GeneratorConfig(g.seed(), 3000, 120, 80, g.categories(), g.days(), g.dirtyShare(),
             0, 2))
         .withTraining(new TrainingConfig(t.seed(), 2, 64, t.learningRate(), 1, 8, List.of(16), 8, t.temperature(),
-            t.idDropout(), t.gateMetric(), t.gateMargin()).withUniformNegatives(t.uniformNegatives()));
+            t.idDropout(), t.gateMetric(), t.gateMargin()).withUniformNegatives(t.uniformNegatives())
+            .withDlrm(new DlrmTrainingConfig(3, 4)));
   }
 
   /** Generates, ingests, validates, splits and builds the features of {@code day} under {@code cfg}'s root. */
