@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,6 +38,21 @@ public record Popularity(List<String> global, List<String> recent, Map<String, L
     Dataset<Row> recentEvents = events.where(col(Schemas.TS).geq(lit(Timestamp.from(asOf.minus(recent)))));
     return new Popularity(ranked(events, top), ranked(recentEvents, top),
         rankedBy(recentEvents, Schemas.PLACEMENT, top), rankedBy(recentEvents, Schemas.DEVICE, top));
+  }
+
+  /**
+   * Returns the item ids in the order serving answers a user its snapshot does not know from these lists (its
+   * {@code Popularity.forContext} and {@code Recommender}): the placement's list, else the device's, else the
+   * recent one, else the global one; then the global one; each id once. The evaluation scores such users with it.
+   */
+  public List<String> coldStartOrder(String placement, String device) {
+    List<String> first = placement != null && !byPlacement.getOrDefault(placement, List.of()).isEmpty()
+        ? byPlacement.get(placement)
+        : device != null && !byDevice.getOrDefault(device, List.of()).isEmpty() ? byDevice.get(device)
+        : recent.isEmpty() ? global : recent;
+    Set<String> ids = new LinkedHashSet<>(first);
+    ids.addAll(global);
+    return List.copyOf(ids);
   }
 
   /** Returns the lists as the JSON object of {@code popularity.json}. */

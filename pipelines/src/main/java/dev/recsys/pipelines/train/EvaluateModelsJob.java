@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import ai.onnxruntime.OrtException;
+import dev.recsys.features.config.ExportConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
@@ -21,6 +22,7 @@ import dev.recsys.features.spec.ItemAggregates;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.UserAggregates;
 import dev.recsys.features.spec.Vocabulary;
+import dev.recsys.pipelines.export.Popularity;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
@@ -49,6 +51,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -341,6 +345,16 @@ public final class EvaluateModelsJob {
       float[] alsScores = als.scores(u.userIdx());
       out.get(ALS).add(new UserRanking(id, TopK.of(alsScores == null ? popularity : alsScores, RETRIEVED, seen),
           u.relevant()));
+      long[] served = w.coldStartLists.get(id);
+      if (served != null) {
+        // A user without earlier events is answered from the popularity lists, whatever the models would say.
+        for (String m : List.of(TWO_TOWER, TWO_TOWER_DLRM, TWO_TOWER_XGB)) {
+          if (out.containsKey(m)) {
+            out.get(m).add(new UserRanking(id, served, u.relevant()));
+          }
+        }
+        continue;
+      }
       Catalogue c = catalogues.get(u.itemsAsOfMs());
       float[] similarities = TopK.innerProducts(userVectors[i], c.vectors());
       long[] retrieved = TopK.of(similarities, RETRIEVED, seen);
@@ -437,6 +451,12 @@ public final class EvaluateModelsJob {
     Map<Long, Long> fittedCounts = new HashMap<>();
     Map<Long, Long> recentCounts = new HashMap<>();
     List<TestUser> users = new ArrayList<>();
+    /**
+     * For each user without an event before their window, by user: the catalogue rows serving answers them with
+     * (the snapshot does not know them, so the recommender answers from the bundle's popularity lists), which the
+     * pipeline's models are scored with for them.
+     */
+    Map<Long, long[]> coldStartLists = new HashMap<>();
     Set<Long> coldUsers = new HashSet<>();
     Set<Long> usersWithColdItems = new HashSet<>();
     Set<Long> usersWithLongWindows = new HashSet<>();
@@ -509,14 +529,18 @@ public final class EvaluateModelsJob {
           .join(state, new String[] {Schemas.USER_ID}, "left")
           .join(userVocab, new String[] {Schemas.USER_ID}, "left")
           .orderBy(Schemas.USER_ID);
+      List<Long> unknown = new ArrayList<>();
       Iterator<Row> it = users.toLocalIterator();
       while (it.hasNext()) {
         Row r = it.next();
         long id = w.users.size();
         int userIdx = r.isNullAt(r.fieldIndex(FeatureTables.USER_IDX)) ? Vocabulary.OOV
             : TrainingRows.index(r, FeatureTables.USER_IDX);
-        UserAggregates u = r.isNullAt(r.fieldIndex(FeatureTables.VIEWS))
-            ? UserAggregates.empty(a.categories().size()) : FeatureRows.user(r);
+        boolean noEvents = r.isNullAt(r.fieldIndex(FeatureTables.VIEWS));
+        if (noEvents) {
+          unknown.add(id);
+        }
+        UserAggregates u = noEvents ? UserAggregates.empty(a.categories().size()) : FeatureRows.user(r);
         BitSet seenRows = new BitSet(w.itemIdx.length);
         if (!r.isNullAt(r.fieldIndex("_seen"))) {
           r.<Number>getList(r.fieldIndex("_seen")).forEach(n -> seenRows.set(n.intValue()));
@@ -537,6 +561,8 @@ public final class EvaluateModelsJob {
         }
       }
 
+      w.coldStartLists = coldStartLists(cfg.export(), events, itemInfo, w.users, unknown);
+
       boolean hasViews = !examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN)
           .and(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName()))).isEmpty();
       List<Float> clicks = new ArrayList<>();
@@ -552,6 +578,37 @@ public final class EvaluateModelsJob {
         w.impressionClicks[i] = clicks.get(i);
       }
       return w;
+    }
+
+    /**
+     * Returns, for each of the {@code unknown} users, the catalogue rows serving would answer them with from a
+     * bundle exported at the start of their list day: the export's popularity lists over the events before that
+     * instant ({@link Popularity#of}), taken in the recommender's order for the placement and device of the user's
+     * first event in the window ({@link Popularity#coldStartOrder}).
+     */
+    private static Map<Long, long[]> coldStartLists(ExportConfig c, Dataset<Row> events, Dataset<Row> itemInfo,
+        List<TestUser> users, List<Long> unknown) {
+      Map<Long, long[]> out = new HashMap<>();
+      if (unknown.isEmpty()) {
+        return out;
+      }
+      Map<String, Integer> rowOf = new HashMap<>();
+      for (Row r : itemInfo.select(Schemas.ITEM_ID, FeatureTables.ITEM_ROW).collectAsList()) {
+        rowOf.put(r.getString(0), TrainingRows.index(r, FeatureTables.ITEM_ROW));
+      }
+      Map<Long, Popularity> listsAt = new HashMap<>();
+      for (long id : unknown) {
+        TestUser u = users.get((int) id);
+        Popularity lists = listsAt.computeIfAbsent(u.itemsAsOfMs(), asOfMs -> {
+          Instant asOf = Instant.ofEpochMilli(asOfMs);
+          return Popularity.of(events.where(col(Schemas.TS).lt(lit(Timestamp.from(asOf)))), asOf,
+              Duration.ofDays(c.recentDays()), c.popularityTop());
+        });
+        out.put(id, lists.coldStartOrder(u.placement(), u.device()).stream().map(rowOf::get)
+            .filter(row -> row != null && !u.seen().get(row)).limit(RETRIEVED).mapToLong(Integer::longValue)
+            .toArray());
+      }
+      return out;
     }
 
     private static Map<Long, Long> rowCounts(Dataset<Row> positives) {

@@ -1,7 +1,8 @@
 package dev.recsys.pipelines.train;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,15 +15,21 @@ import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
+import dev.recsys.pipelines.features.FeatureTables;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
+import dev.recsys.pipelines.validate.ValidateEventsJob;
 import dev.recsys.training.eval.EvaluationReport;
 import dev.recsys.training.eval.MetricNames;
+import dev.recsys.training.eval.UserRanking;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -207,6 +214,53 @@ class TrainModelsJobTest extends SparkTestBase {
 
   @Test
   @Order(6)
+  void usersWithoutEarlierEventsAreScoredWithTheListServingAnswersThem() throws Exception {
+    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
+    EvaluateModelsJob.TestWindow w = EvaluateModelsJob.TestWindow.load(spark, cfg, DAY, a, SplitEventsJob.TEST,
+        SplitEventsJob.fitWindows(cfg.training()));
+    assertFalse(w.coldStartLists.isEmpty(), "the generated data has users whose first event is in the test window");
+    Map<String, Long> rowOf = new HashMap<>();
+    for (Row r : Tables.read(spark, cfg.storage().table(BuildFeaturesJob.FEATURES_ITEMS))
+        .select(Schemas.ITEM_ID, FeatureTables.ITEM_ROW).collectAsList()) {
+      rowOf.put(r.getString(0), ((Number) r.get(1)).longValue());
+    }
+    Dataset<Row> events = Tables.read(spark, cfg.storage().table(ValidateEventsJob.EVENTS));
+    long recentMs = Duration.ofDays(cfg.export().recentDays()).toMillis();
+
+    Path modelDir = Path.of(TrainModelsJob.modelDir(cfg.storage(), DAY));
+    Map<String, List<UserRanking>> rankings;
+    try (OnnxModels models = OnnxModels.open(modelDir)) {
+      rankings = EvaluateModelsJob.rank(w, models,
+          EvaluateModelsJob.ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a,
+          EvaluateModelsJob.finalScore(cfg.training()));
+    }
+    int checked = 0;
+    for (Map.Entry<Long, long[]> e : w.coldStartLists.entrySet()) {
+      EvaluateModelsJob.TestUser u = w.users.get(e.getKey().intValue());
+      assertEquals(0, u.state().history().length, u.userId() + " has earlier events");
+      long[] list = e.getValue();
+      assertEquals(list.length, Arrays.stream(list).distinct().count(), "each item once");
+      // Serving's first choice for a known placement: its most frequent item over the recent days (ties by id).
+      Timestamp asOf = new Timestamp(u.itemsAsOfMs());
+      List<Row> top = events.where(col(Schemas.PLACEMENT).equalTo(u.placement())
+              .and(col(Schemas.TS).lt(asOf)).and(col(Schemas.TS).geq(new Timestamp(u.itemsAsOfMs() - recentMs))))
+          .groupBy(Schemas.ITEM_ID).count().orderBy(col("count").desc(), col(Schemas.ITEM_ID)).limit(1)
+          .collectAsList();
+      if (!top.isEmpty()) {
+        assertEquals((long) rowOf.get(top.get(0).getString(0)), list[0], u.userId() + " in " + u.placement());
+        checked++;
+      }
+      for (String model : List.of(EvaluateModelsJob.TWO_TOWER, EvaluateModelsJob.TWO_TOWER_DLRM,
+          EvaluateModelsJob.TWO_TOWER_XGB)) {
+        UserRanking r = rankings.get(model).stream().filter(x -> x.userId() == e.getKey()).findFirst().orElseThrow();
+        assertArrayEquals(list, r.ranked(), model + " for " + u.userId());
+      }
+    }
+    assertTrue(checked > 0, "no user's placement had recent events");
+  }
+
+  @Test
+  @Order(7)
   void fittingOnValidationGivesItsUsersAndItemsVocabularyEntries() {
     long trainItems = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.VOCAB_ITEMS)).count();
     Dataset<Row> both = Tables.read(spark, cfg.storage().table(SplitEventsJob.TRAIN))
