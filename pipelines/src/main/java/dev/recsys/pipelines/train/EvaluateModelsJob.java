@@ -583,7 +583,7 @@ public final class EvaluateModelsJob {
     /**
      * Returns, for each of the {@code unknown} users, the catalogue rows serving would answer them with from a
      * bundle exported at the start of their list day: the export's popularity lists over the events before that
-     * instant ({@link Popularity#of}), taken in the recommender's order for the placement and device of the user's
+     * instant ({@link Popularity#at}), taken in the recommender's order for the placement and device of the user's
      * first event in the window ({@link Popularity#coldStartOrder}).
      */
     private static Map<Long, long[]> coldStartLists(ExportConfig c, Dataset<Row> events, Dataset<Row> itemInfo,
@@ -596,14 +596,12 @@ public final class EvaluateModelsJob {
       for (Row r : itemInfo.select(Schemas.ITEM_ID, FeatureTables.ITEM_ROW).collectAsList()) {
         rowOf.put(r.getString(0), TrainingRows.index(r, FeatureTables.ITEM_ROW));
       }
-      Map<Long, Popularity> listsAt = new HashMap<>();
+      Map<Instant, Popularity> listsAt = Popularity.at(events,
+          unknown.stream().map(id -> Instant.ofEpochMilli(users.get(id.intValue()).itemsAsOfMs())).toList(),
+          Duration.ofDays(c.recentDays()), c.popularityTop());
       for (long id : unknown) {
         TestUser u = users.get((int) id);
-        Popularity lists = listsAt.computeIfAbsent(u.itemsAsOfMs(), asOfMs -> {
-          Instant asOf = Instant.ofEpochMilli(asOfMs);
-          return Popularity.of(events.where(col(Schemas.TS).lt(lit(Timestamp.from(asOf)))), asOf,
-              Duration.ofDays(c.recentDays()), c.popularityTop());
-        });
+        Popularity lists = listsAt.get(Instant.ofEpochMilli(u.itemsAsOfMs()));
         out.put(id, lists.coldStartOrder(u.placement(), u.device()).stream().map(rowOf::get)
             .filter(row -> row != null && !u.seen().get(row)).limit(RETRIEVED).mapToLong(Integer::longValue)
             .toArray());
