@@ -2,7 +2,6 @@ package dev.recsys.pipelines.export;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.hash;
-import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,7 +48,6 @@ import java.io.InputStream;
 import org.apache.hadoop.fs.FileUtil;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -300,10 +298,8 @@ public final class ExportBundleJob {
               + " is below export.recall_floor = %.4f; bundle %s not published", c.indexFactory(), k, recall,
               users.length / items.dim(), c.recallFloor(), version(runDate)));
         }
-        Popularity popularity = Popularity.of(
-            Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
-                .where(col(Schemas.TS).lt(lit(Timestamp.from(asOf)))),
-            asOf, Duration.ofDays(c.recentDays()), c.popularityTop());
+        Popularity popularity = Popularity.of(Tables.read(spark, storage.table(ValidateEventsJob.EVENTS)), asOf,
+            Duration.ofDays(c.recentDays()), c.popularityTop());
 
         Map<String, Object> indexInfo = ItemIndex.describe(c, index.ntotal(), items.dim(), k,
             users.length / items.dim(), recall);

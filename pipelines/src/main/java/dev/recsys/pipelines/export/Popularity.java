@@ -30,7 +30,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The popularity fallback lists of a bundle: item ids ranked by event count (ties by item id), all-time and over
- * the recent window, and recent per placement and per device. Events must already end before the run's as-of.
+ * the recent window, and recent per placement and per device, each from the events before the instant they are
+ * taken at.
  *
  * @param global all-time, most events first
  * @param recent the recent window
@@ -42,10 +43,12 @@ public record Popularity(List<String> global, List<String> recent, Map<String, L
 
   private static final String AS_OF = "_as_of";
 
-  /** Returns the lists of {@code events} with at most {@code top} items each; recent = the {@code recent} before
-   * {@code asOf}. */
+  /**
+   * Returns the lists of the {@code events} before {@code asOf} with at most {@code top} items each; recent = the
+   * {@code recent} before {@code asOf}.
+   */
   public static Popularity of(Dataset<Row> events, Instant asOf, Duration recent, int top) {
-    return at(events.where(col(Schemas.TS).lt(lit(Timestamp.from(asOf)))), List.of(asOf), recent, top).get(asOf);
+    return at(events, List.of(asOf), recent, top).get(asOf);
   }
 
   /**
