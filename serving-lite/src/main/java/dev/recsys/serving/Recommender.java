@@ -1,6 +1,7 @@
 package dev.recsys.serving;
 
 import ai.onnxruntime.OrtException;
+import dev.recsys.export.bundle.Popularity;
 import dev.recsys.export.faiss.SearchResult;
 import dev.recsys.export.onnx.TensorInput;
 import dev.recsys.export.onnx.TensorNames;

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import dev.recsys.export.bundle.Bundle;
 import dev.recsys.export.bundle.BundleLayout;
 import dev.recsys.export.bundle.Manifest;
+import dev.recsys.export.bundle.Popularity;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.onnx.ElementType;
 import dev.recsys.export.onnx.OnnxScorer;

@@ -5,6 +5,7 @@ import dev.recsys.export.bundle.BundleLayout;
 import dev.recsys.export.bundle.BundleMetadata;
 import dev.recsys.export.bundle.BundleWriter;
 import dev.recsys.export.bundle.Manifest.ModelEntry;
+import dev.recsys.export.bundle.Popularity;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.faiss.Metric;
 import dev.recsys.export.onnx.DenseLayer;

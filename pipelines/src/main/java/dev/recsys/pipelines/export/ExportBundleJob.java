@@ -11,6 +11,7 @@ import dev.recsys.export.bundle.BundleMetadata;
 import dev.recsys.export.bundle.BundleVersion;
 import dev.recsys.export.bundle.BundleWriter;
 import dev.recsys.export.bundle.Manifest;
+import dev.recsys.export.bundle.Popularity;
 import dev.recsys.export.faiss.FaissIndex;
 import dev.recsys.export.onnx.OnnxScorer;
 import dev.recsys.export.onnx.TensorNames;
@@ -298,7 +299,7 @@ public final class ExportBundleJob {
               + " is below export.recall_floor = %.4f; bundle %s not published", c.indexFactory(), k, recall,
               users.length / items.dim(), c.recallFloor(), version(runDate)));
         }
-        Popularity popularity = Popularity.of(Tables.read(spark, storage.table(ValidateEventsJob.EVENTS)), asOf,
+        Popularity popularity = PopularityLists.of(Tables.read(spark, storage.table(ValidateEventsJob.EVENTS)), asOf,
             Duration.ofDays(c.recentDays()), c.popularityTop());
 
         Map<String, Object> indexInfo = ItemIndex.describe(c, index.ntotal(), items.dim(), k,
@@ -329,7 +330,7 @@ public final class ExportBundleJob {
           w.write(BundleLayout.RANKER, rankerBytes);
           writeVectors(items, w.file(BundleLayout.ITEM_VECTORS), asOf, artifacts);
           index.write(w.file(BundleLayout.INDEX));
-          w.write(BundleLayout.POPULARITY, JSON.writeValueAsBytes(popularity.toJson()));
+          w.write(BundleLayout.POPULARITY, popularity.toJson());
           Manifest manifest = w.publish(metadata, c.keep());
           System.out.printf(Locale.ROOT, "Bundle %s published in %s: %,d items (dim %d), index %s recall@%d %.4f"
                   + " (floor %.4f), %,d bytes%n", manifest.version(), root, items.ids().size(), items.dim(),

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import ai.onnxruntime.OrtException;
+import dev.recsys.export.bundle.Popularity;
 import dev.recsys.features.config.ExportConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
@@ -22,7 +23,7 @@ import dev.recsys.features.spec.ItemAggregates;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.UserAggregates;
 import dev.recsys.features.spec.Vocabulary;
-import dev.recsys.pipelines.export.Popularity;
+import dev.recsys.pipelines.export.PopularityLists;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
@@ -583,8 +584,8 @@ public final class EvaluateModelsJob {
     /**
      * Returns, for each of the {@code unknown} users, the catalogue rows serving would answer them with from a
      * bundle exported at the start of their list day: the export's popularity lists over the events before that
-     * instant ({@link Popularity#at}), taken in the recommender's order for the placement and device of the user's
-     * first event in the window ({@link Popularity#coldStartOrder}).
+     * instant ({@link PopularityLists#at}), taken in the recommender's order for the placement and device of the
+     * user's first event in the window ({@link Popularity#fallbackOrder}).
      */
     private static Map<Long, long[]> coldStartLists(ExportConfig c, Dataset<Row> events, Dataset<Row> itemInfo,
         List<TestUser> users, List<Long> unknown) {
@@ -596,13 +597,13 @@ public final class EvaluateModelsJob {
       for (Row r : itemInfo.select(Schemas.ITEM_ID, FeatureTables.ITEM_ROW).collectAsList()) {
         rowOf.put(r.getString(0), TrainingRows.index(r, FeatureTables.ITEM_ROW));
       }
-      Map<Instant, Popularity> listsAt = Popularity.at(events,
+      Map<Instant, Popularity> listsAt = PopularityLists.at(events,
           unknown.stream().map(id -> Instant.ofEpochMilli(users.get(id.intValue()).itemsAsOfMs())).toList(),
           Duration.ofDays(c.recentDays()), c.popularityTop());
       for (long id : unknown) {
         TestUser u = users.get((int) id);
         Popularity lists = listsAt.get(Instant.ofEpochMilli(u.itemsAsOfMs()));
-        out.put(id, lists.coldStartOrder(u.placement(), u.device()).stream().map(rowOf::get)
+        out.put(id, lists.fallbackOrder(u.placement(), u.device()).stream().map(rowOf::get)
             .filter(row -> row != null && !u.seen().get(row)).limit(RETRIEVED).mapToLong(Integer::longValue)
             .toArray());
       }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import dev.recsys.export.bundle.Popularity;
 import dev.recsys.features.schema.Schemas;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -13,11 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -29,19 +27,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The popularity fallback lists of a bundle: item ids ranked by event count (ties by item id), all-time and over
- * the recent window, and recent per placement and per device, each from the events before the instant they are
- * taken at.
- *
- * @param global all-time, most events first
- * @param recent the recent window
- * @param byPlacement recent, per placement value
- * @param byDevice recent, per device value
+ * Computes a bundle's {@link Popularity} lists from events: item ids ranked by event count (ties by item id),
+ * all-time and over the recent window, and recent per placement and per device, each from the events before the
+ * instant they are taken at.
  */
-public record Popularity(List<String> global, List<String> recent, Map<String, List<String>> byPlacement,
-    Map<String, List<String>> byDevice) {
+public final class PopularityLists {
 
   private static final String AS_OF = "_as_of";
+
+  private PopularityLists() {}
 
   /**
    * Returns the lists of the {@code events} before {@code asOf} with at most {@code top} items each; recent = the
@@ -73,31 +67,6 @@ public record Popularity(List<String> global, List<String> recent, Map<String, L
           slice(byPlacement, i), slice(byDevice, i)));
     }
     return out;
-  }
-
-  /**
-   * Returns the item ids in the order serving answers a user its snapshot does not know from these lists (its
-   * {@code Popularity.forContext} and {@code Recommender}): the placement's list, else the device's, else the
-   * recent one, else the global one; then the global one; each id once. The evaluation scores such users with it.
-   */
-  public List<String> coldStartOrder(String placement, String device) {
-    List<String> first = placement != null && !byPlacement.getOrDefault(placement, List.of()).isEmpty()
-        ? byPlacement.get(placement)
-        : device != null && !byDevice.getOrDefault(device, List.of()).isEmpty() ? byDevice.get(device)
-        : recent.isEmpty() ? global : recent;
-    Set<String> ids = new LinkedHashSet<>(first);
-    ids.addAll(global);
-    return List.copyOf(ids);
-  }
-
-  /** Returns the lists as the JSON object of {@code popularity.json}. */
-  public Map<String, Object> toJson() {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("global", global);
-    json.put("recent", recent);
-    json.put("by_placement", byPlacement);
-    json.put("by_device", byDevice);
-    return json;
   }
 
   /**
