@@ -13,10 +13,12 @@ import java.util.Map;
 
 /**
  * Sampled softmax over in-batch negatives, optionally mixed with uniformly sampled ones, with temperature and a
- * sampling-bias (log-q) correction. Predictions: user_vec [B, D] and item_vec [C, D], whose first B rows are the
- * batch's positives (row i's is row i) and whose other C - B rows are the extra negatives. Labels: the log of each
- * column's expected count among the sampled items [C], and the item ids [C]. Row i scores user i against every
- * column, {@code logits[i][j] = (u_i . v_j) / τ - log E[count_j]}, and the target is column i. Another column
+ * weighted sampling-bias (log-q) correction. Predictions: user_vec [B, D] and item_vec [C, D], whose first B rows
+ * are the batch's positives (row i's is row i) and whose other C - B rows are the extra negatives. Labels: the log
+ * of each column's expected count among the sampled items [C], and the item ids [C]. Row i scores user i against
+ * every column, {@code logits[i][j] = (u_i . v_j) / τ - w log E[count_j]}, and the target is column i. Weight
+ * w = 1 is the exact correction (the model learns the user's preference, not how often the sampling shows the
+ * item); above 1 popular items are pushed down further, 0 leaves the in-batch popularity bias in. Another column
  * holding row i's item is not a negative: it is masked out (oov ids, which may stand for different items, are not).
  */
 final class InBatchSoftmaxLoss extends Loss {
@@ -25,10 +27,12 @@ final class InBatchSoftmaxLoss extends Loss {
   private static final float MASKED = 1e9f;
 
   private final float temperature;
+  private final float logqWeight;
 
-  InBatchSoftmaxLoss(float temperature) {
+  InBatchSoftmaxLoss(float temperature, float logqWeight) {
     super("in_batch_softmax");
     this.temperature = temperature;
+    this.logqWeight = logqWeight;
   }
 
   /** Returns the mean over rows of -log softmax(logits[i])[i]. */
@@ -39,7 +43,7 @@ final class InBatchSoftmaxLoss extends Loss {
     NDManager manager = users.getManager();
     int rows = Math.toIntExact(users.getShape().get(0));
     long[] ids = labels.get(1).toLongArray();
-    NDArray offsets = manager.create(offsets(ids, labels.get(0).toFloatArray(), rows),
+    NDArray offsets = manager.create(offsets(ids, labels.get(0).toFloatArray(), logqWeight, rows),
         new Shape(rows, ids.length));
     // The temperature divides the users [B, D] rather than the scores [B, C]: the same logits in fewer operations.
     NDArray logits = users.div(temperature).matMul(items.transpose()).sub(offsets); // [B, C]
@@ -49,15 +53,17 @@ final class InBatchSoftmaxLoss extends Loss {
 
   /**
    * Returns what the logits of the first {@code rows} rows subtract, row-major [rows, C] for C columns:
-   * {@code logCount[j]} in column j, which removes the popularity bias of the sampling, plus {@link #MASKED} where
-   * column j is not row i's own column but holds row i's item (a known id). Built on the JVM (duplicates are few)
-   * rather than from [B, C] comparisons on the engine; it needs no gradient.
+   * {@code weight * logCount[j]} in column j, which removes the popularity bias of the sampling, plus
+   * {@link #MASKED} where column j is not row i's own column but holds row i's item (a known id). Built on the JVM
+   * (duplicates are few) rather than from [B, C] comparisons on the engine; it needs no gradient.
    */
-  static float[] offsets(long[] ids, float[] logCount, int rows) {
+  static float[] offsets(long[] ids, float[] logCount, float weight, int rows) {
     int c = ids.length;
     float[] out = new float[rows * c];
     for (int i = 0; i < rows; i++) {
-      System.arraycopy(logCount, 0, out, i * c, c);
+      for (int j = 0; j < c; j++) {
+        out[i * c + j] = weight * logCount[j];
+      }
     }
     Map<Long, List<Integer>> columnsOf = new HashMap<>();
     for (int j = 0; j < c; j++) {

@@ -127,11 +127,12 @@ public final class SyntheticTwoTowerData {
     return sizes;
   }
 
-  /** Returns a model config whose vocabularies and dense widths fit this world. */
+  /** Returns a model config whose vocabularies and dense widths fit this world, with the exact log-q correction. */
   public TwoTowerConfig config(
       int embeddingDim, List<Integer> hiddenSizes, int outputDim, float temperature, float idDropout) {
     return new TwoTowerConfig(sizes.users() + 2, sizes.items() + 2, sizes.categories() + 2, sizes.tokens() + 2,
-        sizes.userDenseDim(), sizes.itemDenseDim(), embeddingDim, hiddenSizes, outputDim, temperature, idDropout);
+        sizes.userDenseDim(), sizes.itemDenseDim(), embeddingDim, hiddenSizes, outputDim, temperature, 1f,
+        idDropout);
   }
 
   /** Returns {@code count} batches of {@code batchSize} interactions; every iteration yields the same batches. */

@@ -34,7 +34,7 @@ public final class TrainTwoTower {
     TwoTowerModel model = new TwoTowerModel(config, train.device());
     try {
       TrainingLoop.Outcome outcome = TrainingLoop.run("two_tower", model.djlModel(),
-          TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature()),
+          TwoTowerBlock.inputShapes(config), new InBatchSoftmaxLoss(config.temperature(), config.logqWeight()),
           config + "; " + negatives.describe(), train, batches, TwoTowerBatch::size, (manager, batch, random) -> {
             long[] userIdx = dropIds(batch.users().userIdx(), config.idDropout(), random);
             UniformNegatives.Columns columns = negatives.columns(batch, random);

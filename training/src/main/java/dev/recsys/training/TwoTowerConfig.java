@@ -16,6 +16,8 @@ import java.util.List;
  * @param hiddenSizes hidden layer widths of each tower's MLP (ReLU after each); may be empty
  * @param outputDim D, width of the L2-normalised user and item vectors
  * @param temperature τ of the sampled softmax: logits are dot products / τ
+ * @param logqWeight w of the sampling-bias correction: logits subtract w times the log of each item's expected count
+ *     among the sampled ones; 1 is the exact correction, 0 none ({@link InBatchSoftmaxLoss})
  * @param idDropout share of training rows whose user and item index is replaced by the oov index 1, so the towers
  *     learn to place unseen users and new items from their other features; 0 turns it off
  */
@@ -30,6 +32,7 @@ public record TwoTowerConfig(
     List<Integer> hiddenSizes,
     int outputDim,
     float temperature,
+    float logqWeight,
     float idDropout) {
 
   public TwoTowerConfig {
@@ -45,6 +48,9 @@ public record TwoTowerConfig(
     Check.positive("two_tower.output_dim", outputDim);
     if (!(temperature > 0)) {
       throw new IllegalArgumentException("two_tower.temperature must be > 0, got " + temperature);
+    }
+    if (!(logqWeight >= 0 && Float.isFinite(logqWeight))) {
+      throw new IllegalArgumentException("two_tower.logq_weight must be finite and >= 0, got " + logqWeight);
     }
     if (!(idDropout >= 0 && idDropout < 1)) {
       throw new IllegalArgumentException("two_tower.id_dropout must be in [0, 1), got " + idDropout);

@@ -19,7 +19,7 @@ class InBatchSoftmaxLossTest {
   void offsetsMaskOtherCopiesOfAKnownItemOnly() {
     // Rows 0 and 2 hold item 5, rows 1 and 3 the oov id 1 (not the same item), row 4 item 7.
     float[] q = {-1f, -2f, -3f, -4f, -5f};
-    float[] offsets = InBatchSoftmaxLoss.offsets(new long[] {5, 1, 5, 1, 7}, q, 5);
+    float[] offsets = InBatchSoftmaxLoss.offsets(new long[] {5, 1, 5, 1, 7}, q, 1f, 5);
 
     assertArrayEquals(new float[] {
       -1f, -2f, -3f + M, -4f, -5f,
@@ -30,14 +30,14 @@ class InBatchSoftmaxLossTest {
   }
 
   @Test
-  void extraNegativeColumnsAreMaskedWhereTheyHoldTheRowsItem() {
-    // Two rows (items 5 and 7), then three drawn negatives: item 7, item 9 and the oov id.
+  void extraNegativeColumnsAreMaskedWhereTheyHoldTheRowsItemAndTheWeightScalesTheCorrection() {
+    // Two rows (items 5 and 7), then three drawn negatives: item 7, item 9 and the oov id; log-q weight 2.
     float[] offsets = InBatchSoftmaxLoss.offsets(new long[] {5, 7, 7, 9, 1}, new float[] {-1f, -2f, -3f, -4f, -5f},
-        2);
+        2f, 2);
 
     assertArrayEquals(new float[] {
-      -1f, -2f, -3f, -4f, -5f,
-      -1f, -2f, -3f + M, -4f, -5f}, offsets);
+      -2f, -4f, -6f, -8f, -10f,
+      -2f, -4f, -6f + M, -8f, -10f}, offsets);
   }
 
   @Test
@@ -62,12 +62,13 @@ class InBatchSoftmaxLossTest {
       NDArray logQ = m.randomNormal(new Shape(64)).sub(3);
       NDArray ids = m.randomInteger(0, 20, new Shape(64), DataType.INT64);
       float temperature = 0.5f;
+      float logqWeight = 1.5f;
 
-      float loss = new InBatchSoftmaxLoss(temperature)
+      float loss = new InBatchSoftmaxLoss(temperature, logqWeight)
           .evaluate(new NDList(logQ, ids), new NDList(users, items)).getFloat();
 
       NDArray diagonal = m.eye(64);
-      NDArray logits = users.matMul(items.transpose()).div(temperature).sub(logQ.expandDims(0));
+      NDArray logits = users.matMul(items.transpose()).div(temperature).sub(logQ.mul(logqWeight).expandDims(0));
       NDArray duplicate = ids.expandDims(1).eq(ids.expandDims(0)).logicalAnd(diagonal.eq(0))
           .logicalAnd(ids.gt(1).expandDims(1));
       logits = logits.sub(duplicate.toType(DataType.FLOAT32, false).mul(M));

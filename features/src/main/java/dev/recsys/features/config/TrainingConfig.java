@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param hiddenSizes hidden widths of each tower's MLP and of the DLRM's bottom and top MLPs
  * @param outputDim width of the two-tower user and item vectors
  * @param temperature softmax temperature of the two-tower loss
+ * @param logqWeight weight of the two-tower loss's sampling-bias (log-q) correction: 1 is the exact correction, above
+ *     1 pushes popular items down further, 0 leaves the in-batch popularity bias in
  * @param idDropout share of two-tower rows whose ids are replaced by the oov index (cold-start robustness)
  * @param uniformNegatives catalogue items drawn uniformly as extra two-tower negatives for every batch, besides
  *     the in-batch ones (mixed negative sampling); 0 uses in-batch negatives only
@@ -50,6 +52,7 @@ public record TrainingConfig(
     List<Integer> hiddenSizes,
     int outputDim,
     double temperature,
+    Double logqWeight,
     double idDropout,
     int uniformNegatives,
     boolean fitOnValidation,
@@ -98,6 +101,9 @@ public record TrainingConfig(
     hiddenSizes.forEach(h -> Check.positive("training.hidden_sizes", h));
     Check.positive("training.output_dim", outputDim);
     Check.positive("training.temperature", temperature);
+    // A training report written before the key existed has none: those runs applied the exact correction.
+    logqWeight = Objects.requireNonNullElse(logqWeight, 1.0);
+    Check.finiteNonNegative("training.logq_weight", logqWeight);
     Check.fraction("training.id_dropout", idDropout, true);
     if (uniformNegatives < 0) {
       throw new IllegalArgumentException("training.uniform_negatives must be >= 0, got " + uniformNegatives);
@@ -117,63 +123,59 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings without the schedule, clipping, uniform-negatives, fit-on-validation, ranker, DLRM, ALS and device
-   * keys: a constant learning rate, unclipped gradients, in-batch negatives only, the train window alone, the DLRM
-   * ranks with weight 1 and trains as long and as wide as the two-tower, XGBoost and ALS have their defaults, DJL
-   * runs on CPU.
+   * The settings without the schedule, clipping, log-q weight, uniform-negatives, fit-on-validation, ranker, DLRM,
+   * ALS and device keys: a constant learning rate, unclipped gradients, the exact log-q correction, in-batch
+   * negatives only, the train window alone, the DLRM ranks with weight 1 and trains as long and as wide as the
+   * two-tower, XGBoost and ALS have their defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, 0, logEvery, embeddingDim,
-        hiddenSizes, outputDim, temperature, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
+        hiddenSizes, outputDim, temperature, 1.0, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
         new DlrmTrainingConfig(epochs, embeddingDim), XgboostConfig.DEFAULTS, AlsConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy that trains both DJL models {@code epochs} epochs, at another batch size (benchmarks). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, new DlrmTrainingConfig(epochs, dlrm.embeddingDim()), xgboost, als, device);
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        gateMetric, gateMargin, ranker, rankerWeight, new DlrmTrainingConfig(epochs, dlrm.embeddingDim()), xgboost, als,
+        device);
   }
 
   /** Returns a copy with another batch size. */
   public TrainingConfig withBatchSize(int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy whose DLRM trains {@code dlrm}'s epochs at its width. */
   public TrainingConfig withDlrm(DlrmTrainingConfig dlrm) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, idDropout, uniformNegatives, fitOnValidation, gateMetric,
-        gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
-  }
-
-  /** Returns a copy with other XGBoost settings. */
-  public TrainingConfig withXgboost(XgboostConfig xgboost) {
-    return withRanker(ranker, xgboost);
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 }

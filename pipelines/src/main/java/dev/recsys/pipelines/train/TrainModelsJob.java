@@ -138,7 +138,7 @@ public final class TrainModelsJob {
     positives.unpersist();
     TwoTowerConfig towerConfig = new TwoTowerConfig(userVocab, itemVocab, artifacts.categories().size(),
         artifacts.tokens().size(), Featurizers.USER_DENSE.size(), Featurizers.ITEM_DENSE.size(), t.embeddingDim(),
-        t.hiddenSizes(), t.outputDim(), (float) t.temperature(), (float) t.idDropout());
+        t.hiddenSizes(), t.outputDim(), (float) t.temperature(), t.logqWeight().floatValue(), (float) t.idDropout());
     LOG.info("two-tower: {} positives of {}, {} users, {} items", positiveRows, String.join(" + ", windows),
         userVocab - 2, itemVocab - 2);
     ModelRun twoTower;
