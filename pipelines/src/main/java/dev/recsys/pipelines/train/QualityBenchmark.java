@@ -63,10 +63,9 @@ public final class QualityBenchmark {
         }
         SplitConfig.Mode split = cfg.split().mode();
         record(Path.of(a.get("results").orElse("benchmarks/results.json")), report, a.required("movielens"), split,
-            String.format(Locale.ROOT, "./recsys bench-quality%s (%s, %d cores, %s, fitted on %s, load "
-                    + "average at start %s)", split == SplitConfig.Mode.FRACTION ? " --split global" : "",
-                spark.sparkContext().master(), Runtime.getRuntime().availableProcessors(), epochs(cfg.training()),
-                String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), load));
+            String.format(Locale.ROOT, "./recsys bench-quality%s (%s, %d cores, %s, load average at start %s)",
+                split == SplitConfig.Mode.FRACTION ? " --split global" : "", spark.sparkContext().master(),
+                Runtime.getRuntime().availableProcessors(), fit(cfg.training()), load));
       }
     });
   }
@@ -108,9 +107,10 @@ public final class QualityBenchmark {
     };
   }
 
-  /** {@code "60 two-tower / 5 DLRM epochs"}. */
-  static String epochs(TrainingConfig t) {
-    return t.epochs() + " two-tower / " + t.dlrm().epochs() + " DLRM epochs";
+  /** {@code "models fitted on train + validation, 60 two-tower / 3 DLRM epochs"}. */
+  static String fit(TrainingConfig t) {
+    return "models fitted on " + String.join(" + ", SplitEventsJob.fitWindows(t)) + ", " + t.epochs()
+        + " two-tower / " + t.dlrm().epochs() + " DLRM epochs";
   }
 
   private static double round(double v) {
@@ -131,9 +131,8 @@ public final class QualityBenchmark {
     EvaluationReport report = window.equals(SplitEventsJob.TEST)
         ? EvaluateModelsJob.run(spark, cfg, runDate).report() : EvaluateModelsJob.evaluate(spark, cfg, runDate, window);
 
-    System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, models fitted on %s, %s, "
-            + "%.0f s in all%n", source, cfg.split().mode().name().toLowerCase(Locale.ROOT), window,
-        String.join(" + ", SplitEventsJob.fitWindows(cfg.training())), epochs(cfg.training()),
+    System.out.printf(Locale.ROOT, "%nQuality benchmark on %s, split %s, %s window, %s, %.0f s in all%n", source,
+        cfg.split().mode().name().toLowerCase(Locale.ROOT), window, fit(cfg.training()),
         (System.nanoTime() - start) / 1e9);
     System.out.print(EvaluateModelsJob.summary(report));
     System.out.printf(Locale.ROOT, "training at batch %d: two-tower %,.0f samples/s, DLRM %,.0f samples/s "
