@@ -184,7 +184,11 @@ final class TrainingLoop {
 
   /**
    * Returns the global L2 norm of the gradients of {@code parameters} and, when it exceeds {@code clipNorm > 0},
-   * scales every gradient in place by {@code clipNorm / norm}. Temporaries belong to {@code manager}.
+   * scales every gradient in place by {@code clipNorm / norm}. A parameter's norm too large for float32 is taken in
+   * float64, and norms are squared in double, so huge gradients are still scaled down rather than turned into NaN.
+   * Temporaries belong to {@code manager}.
+   *
+   * @throws IllegalStateException if a gradient is NaN or infinite: an update with it would ruin the parameters
    */
   static double clipGradients(ParameterList parameters, float clipNorm, NDManager manager) {
     List<NDArray> gradients = new ArrayList<>();
@@ -194,7 +198,14 @@ final class TrainingLoop {
         NDArray g = p.getArray().getGradient();
         g.attach(manager);
         gradients.add(g);
-        squares += g.square().sum().getFloat();
+        double n = g.norm().getFloat();
+        if (n == Double.POSITIVE_INFINITY) {
+          n = g.toType(DataType.FLOAT64, false).norm().getDouble(); // the float32 sum of squares overflowed
+        }
+        if (!Double.isFinite(n)) {
+          throw new IllegalStateException("the gradient of " + p.getName() + " has norm " + n);
+        }
+        squares += n * n;
       }
     }
     double norm = Math.sqrt(squares);

@@ -77,6 +77,24 @@ class TrainConfigTest {
   }
 
   @Test
+  void gradientsTooLargeToSquareInFloat32AreStillClippedAndNaNGradientsAreRefused() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ParameterList huge = new ParameterList();
+      huge.add("a", withGradient(manager, "a", 3e20f, 0));
+      huge.add("b", withGradient(manager, "b", 0, 4e20f));
+      assertEquals(5e20, TrainingLoop.clipGradients(huge, 1, manager), 1e14);
+      assertArrayEquals(new float[] {0.6f, 0}, gradient(huge, "a"), 1e-6f);
+      assertArrayEquals(new float[] {0, 0.8f}, gradient(huge, "b"), 1e-6f);
+
+      ParameterList broken = new ParameterList();
+      broken.add("c", withGradient(manager, "c", Float.NaN, 1));
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> TrainingLoop.clipGradients(broken, 1, manager));
+      assertTrue(e.getMessage().contains("gradient of c has norm NaN"), e.getMessage());
+    }
+  }
+
+  @Test
   void clippingIsAppliedInTrainingAndIsPartOfTheCheckpointIdentity() throws Exception {
     TrainConfig plain = TrainConfig.of(0.01f, 1, 32, 42);
     assertFalse(Arrays.equals(weights(plain), weights(plain.withClipNorm(1e-3f))),
