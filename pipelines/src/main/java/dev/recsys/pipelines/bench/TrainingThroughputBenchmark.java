@@ -59,10 +59,12 @@ public final class TrainingThroughputBenchmark {
         BuildFeaturesJob.run(spark, cfg, runDate);
         String load = BenchmarkResults.loadAverage();
         TrainModelsJob.Result r = TrainModelsJob.run(spark, cfg, runDate, 0);
-        String how = String.format(Locale.ROOT, "./recsys bench-training --events %d (real job path: %s, %d epochs "
-                + "of %,d positives / %,d %s examples, batch %d, %s, %d cores, OMP_WAIT_POLICY=%s, "
-                + "ai.djl.pytorch.num_threads=%s, load average before training %s)", events,
-            spark.sparkContext().master(), cfg.training().epochs(), r.twoTower().rows(), r.ranker().rows(),
+        // The command as it was run, epochs included: the first epoch runs on a cold JIT, so their number moves
+        // the average.
+        String how = String.format(Locale.ROOT, "./recsys bench-training --events %d --epochs %d (real job path: %s, "
+                + "%,d positives / %,d %s examples, batch %d, %s, %d cores, OMP_WAIT_POLICY=%s, "
+                + "ai.djl.pytorch.num_threads=%s, load average before training %s)", events, cfg.training().epochs(),
+            spark.sparkContext().master(), r.twoTower().rows(), r.ranker().rows(),
             r.rankingLabels(), BATCH, cfg.training().device(), Runtime.getRuntime().availableProcessors(),
             System.getenv().getOrDefault("OMP_WAIT_POLICY", "(unset)"),
             System.getProperty("ai.djl.pytorch.num_threads", "(default)"), load);
