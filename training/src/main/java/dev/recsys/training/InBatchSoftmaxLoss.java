@@ -59,11 +59,13 @@ final class InBatchSoftmaxLoss extends Loss {
    */
   static float[] offsets(long[] ids, float[] logCount, float weight, int rows) {
     int c = ids.length;
+    float[] weighted = new float[c];
+    for (int j = 0; j < c; j++) {
+      weighted[j] = weight * logCount[j];
+    }
     float[] out = new float[rows * c];
     for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < c; j++) {
-        out[i * c + j] = weight * logCount[j];
-      }
+      System.arraycopy(weighted, 0, out, i * c, c);
     }
     Map<Long, List<Integer>> columnsOf = new HashMap<>();
     for (int j = 0; j < c; j++) {
