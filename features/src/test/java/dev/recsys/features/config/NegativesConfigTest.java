@@ -18,8 +18,8 @@ class NegativesConfigTest {
 
   @Test
   void baseYamlHasTheNegativesKeysAndAnOverlayReplacesOne() throws Exception {
-    assertEquals(new NegativesConfig(4, 0.75, 11), ConfigLoader.fromYaml(base()).features().negatives());
-    assertEquals(new NegativesConfig(0, 0.75, 11),
+    assertEquals(new NegativesConfig(4, 0.75, 11, 4, 100), ConfigLoader.fromYaml(base()).features().negatives());
+    assertEquals(new NegativesConfig(0, 0.75, 11, 4, 100),
         ConfigLoader.fromYaml(base(), "features: {negatives: {ratio: 0}}").features().negatives());
   }
 
@@ -32,6 +32,10 @@ class NegativesConfigTest {
         () -> ConfigLoader.fromYaml(base, "features: {negatives: {ratio: 101}}"));
     assertMessage("features.negatives.popularity_exponent must be in [0, 1], got 1.5",
         () -> ConfigLoader.fromYaml(base, "features: {negatives: {popularity_exponent: 1.5}}"));
+    assertMessage("features.negatives.retrieved_depth must be >= retrieved_ratio (4), got 3",
+        () -> ConfigLoader.fromYaml(base, "features: {negatives: {retrieved_depth: 3}}"));
+    assertMessage("features.negatives.retrieved_ratio must be in [0, 100], got 101",
+        () -> ConfigLoader.fromYaml(base, "features: {negatives: {retrieved_ratio: 101}}"));
     assertMessage("unknown config key 'features.negatives.ratios'",
         () -> ConfigLoader.fromYaml(base, "features: {negatives: {ratios: 4}}"));
     assertMessage("'features.negatives.ratio' in yaml#0 + yaml#1: 'four'",
@@ -41,7 +45,7 @@ class NegativesConfigTest {
   @Test
   void notANumberIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new NegativesConfig(4, Double.NaN, 11));
+        () -> new NegativesConfig(4, Double.NaN, 11, 4, 100));
     assertEquals("features.negatives.popularity_exponent must be in [0, 1], got NaN", e.getMessage());
   }
 

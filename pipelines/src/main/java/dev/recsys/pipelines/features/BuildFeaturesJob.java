@@ -100,8 +100,7 @@ public final class BuildFeaturesJob {
   public static Result run(SparkSession spark, RecsysConfig cfg, LocalDate runDate) {
     StorageConfig storage = cfg.storage();
     Instant asOf = ValidateEventsJob.asOf(runDate);
-    Dataset<Row> events = Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
-        .where(col(Schemas.TS).lt(lit(Timestamp.from(asOf))));
+    Dataset<Row> events = eventsBefore(spark, storage, runDate);
     // Vocabularies and normalisers are fitted on the windows the models are: validation too for the final fit.
     List<String> fitted = SplitEventsJob.fitWindows(cfg.training());
     Dataset<Row> train = fitted.stream().map(w -> Tables.read(spark, storage.table(w)))
@@ -254,11 +253,35 @@ public final class BuildFeaturesJob {
         || !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty()) {
       return examples.limit(0);
     }
-    Dataset<Row> liked = examples.where(col(SPLIT).isin(SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION)
-        .and(col(Schemas.EVENT_TYPE).equalTo(EventType.RATING.wireName()))
-        .and(col(Schemas.RATING).geq(TrainingRows.POSITIVE_RATING)));
+    Dataset<Row> liked = liked(examples.where(col(SPLIT).isin(SplitEventsJob.TRAIN, SplitEventsJob.VALIDATION)));
     return RankingNegatives.sample(liked, enriched, itemInfo,
         RankingNegatives.popularity(train, negatives.popularityExponent()), negatives.ratio(), negatives.seed());
+  }
+
+  /** Returns the liked ratings among {@code examples}: the positives ranking negatives are drawn for. */
+  public static Dataset<Row> liked(Dataset<Row> examples) {
+    return examples.where(col(Schemas.EVENT_TYPE).equalTo(EventType.RATING.wireName())
+        .and(col(Schemas.RATING).geq(TrainingRows.POSITIVE_RATING)));
+  }
+
+  /** The events up to a run date joined with their items' attributes, and those attributes ({@link ItemInfo}). */
+  public record EventsWithItems(Dataset<Row> events, Dataset<Row> itemInfo) {}
+
+  /**
+   * Returns what this job built ranking negatives from, for negatives drawn after it ran: the events before the
+   * run date with the item attributes of the catalog and the stored item vocabulary ({@code itemInfo} cached).
+   */
+  public static EventsWithItems eventsWithItems(SparkSession spark, StorageConfig storage, LocalDate runDate,
+      FeatureArtifacts artifacts) {
+    Dataset<Row> events = eventsBefore(spark, storage, runDate);
+    Dataset<Row> itemInfo = ItemInfo.of(catalog(spark, storage, events),
+        Tables.read(spark, storage.table(VOCAB_ITEMS)), artifacts).cache();
+    return new EventsWithItems(FeatureTables.withItemInfo(events, itemInfo), itemInfo);
+  }
+
+  private static Dataset<Row> eventsBefore(SparkSession spark, StorageConfig storage, LocalDate runDate) {
+    return Tables.read(spark, storage.table(ValidateEventsJob.EVENTS))
+        .where(col(Schemas.TS).lt(lit(Timestamp.from(ValidateEventsJob.asOf(runDate)))));
   }
 
   /** Raw dense features of an example row at its own time; serializable, since Spark ships it to executors. */

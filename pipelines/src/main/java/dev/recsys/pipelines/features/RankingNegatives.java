@@ -43,12 +43,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RankingNegatives {
 
-  /** Separates the positive's event id from the negative's number in a negative's {@code event_id}. */
+  /** Separates the positive's event id from the negative's number in a sampled negative's {@code event_id}. */
   public static final String ID_SEPARATOR = "#neg";
   /** Draws per wanted negative before a positive settles for fewer (its user has touched most popular items). */
   static final int MAX_DRAWS_PER_NEGATIVE = 100;
 
-  private static final StructType DRAWS = new StructType()
+  /** The items chosen as negatives: the k-th ({@code _k}) item row for the positive with event id {@code _positive}. */
+  public static final StructType DRAWS = new StructType()
       .add("_positive", DataTypes.StringType, false)
       .add("_k", DataTypes.IntegerType, false)
       .add(FeatureTables.ITEM_ROW, DataTypes.IntegerType, false);
@@ -106,7 +107,16 @@ public final class RankingNegatives {
    */
   public static Dataset<Row> sample(Dataset<Row> positives, Dataset<Row> events, Dataset<Row> itemInfo,
       Popularity popularity, int ratio, int seed) {
-    Dataset<Row> draws = draws(positives, events, popularity, ratio, seed);
+    return rows(positives, draws(positives, events, popularity, ratio, seed), ID_SEPARATOR, events, itemInfo);
+  }
+
+  /**
+   * Returns one example row per row of {@code draws} ({@link #DRAWS}): the item drawn for a row of
+   * {@code positives}, at the positive's instant, with the event id {@code <positive's id><separator><k>};
+   * {@code events} give the item's aggregates as of that instant and {@code itemInfo} its attributes.
+   */
+  public static Dataset<Row> rows(Dataset<Row> positives, Dataset<Row> draws, String separator,
+      Dataset<Row> events, Dataset<Row> itemInfo) {
     Column[] examplesColumns = Arrays.stream(positives.columns()).map(functions::col).toArray(Column[]::new);
     Dataset<Row> context = positives.drop(Stream.concat(Arrays.stream(itemInfo.columns()), Stream.of(
         FeatureTables.ITEM_TOTAL, FeatureTables.ITEM_RECENT, FeatureTables.ITEM_VIEWS, FeatureTables.ITEM_CLICKS,
@@ -114,7 +124,7 @@ public final class RankingNegatives {
         Schemas.VALUE, BuildFeaturesJob.LABEL_CLICK, BuildFeaturesJob.LABEL_PURCHASE)).toArray(String[]::new));
     Dataset<Row> negatives = draws
         .join(context, col("_positive").equalTo(col(Schemas.EVENT_ID)))
-        .withColumn(Schemas.EVENT_ID, concat(col("_positive"), lit(ID_SEPARATOR), col("_k").cast("string")))
+        .withColumn(Schemas.EVENT_ID, concat(col("_positive"), lit(separator), col("_k").cast("string")))
         .drop("_positive", "_k")
         .join(itemInfo, FeatureTables.ITEM_ROW)
         .withColumn(Schemas.EVENT_TYPE, lit(null).cast(positives.schema().apply(Schemas.EVENT_TYPE).dataType()))
@@ -127,10 +137,26 @@ public final class RankingNegatives {
     return negatives.join(asOf, Schemas.EVENT_ID).select(examplesColumns);
   }
 
+  /** Returns ({@code user_id}, {@code _seen}): the item rows each user has any event with among {@code events}. */
+  public static Dataset<Row> seen(Dataset<Row> events) {
+    return events.groupBy(Schemas.USER_ID).agg(collect_set(FeatureTables.ITEM_ROW).as("_seen"));
+  }
+
+  /** Returns the item rows of a {@link #seen} row. */
+  public static Set<Integer> seenRows(Row user) {
+    Set<Integer> out = new HashSet<>();
+    if (!user.isNullAt(user.fieldIndex("_seen"))) {
+      for (Object row : user.getList(user.fieldIndex("_seen"))) {
+        out.add(((Number) row).intValue());
+      }
+    }
+    return out;
+  }
+
   /** Returns ({@code _positive}, {@code _k}, {@code item_row}): the k-th item drawn for each positive's event id. */
   static Dataset<Row> draws(Dataset<Row> positives, Dataset<Row> events, Popularity popularity, int ratio,
       int seed) {
-    Dataset<Row> seen = events.groupBy(Schemas.USER_ID).agg(collect_set(FeatureTables.ITEM_ROW).as("_seen"));
+    Dataset<Row> seen = seen(events);
     // One row per user, so the user's items are shipped once, not once per positive.
     Dataset<Row> perUser = positives
         .groupBy(Schemas.USER_ID)
@@ -147,12 +173,7 @@ public final class RankingNegatives {
       }
       while (users.hasNext()) {
         Row u = users.next();
-        Set<Integer> excluded = new HashSet<>();
-        if (!u.isNullAt(u.fieldIndex("_seen"))) {
-          for (Object row : u.getList(u.fieldIndex("_seen"))) {
-            excluded.add(((Number) row).intValue());
-          }
-        }
+        Set<Integer> excluded = seenRows(u);
         for (Row positive : u.<Row>getList(u.fieldIndex("_p"))) {
           SplittableRandom rng = new SplittableRandom(positive.getLong(1));
           Set<Integer> chosen = new HashSet<>();

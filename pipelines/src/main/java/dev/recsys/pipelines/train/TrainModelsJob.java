@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.recsys.export.onnx.OnnxGraphs;
 import dev.recsys.features.config.AlsConfig;
+import dev.recsys.features.config.NegativesConfig;
 import dev.recsys.features.config.RecsysConfig;
 import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
@@ -156,9 +157,10 @@ public final class TrainModelsJob {
     }
 
     boolean hasViews = !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty();
+    Dataset<Row> mined = retrievedNegatives(spark, cfg, runDate, train, artifacts, local, hasViews);
     Dataset<Row> ranking = TrainingRows.rankingExamples(train,
         Tables.read(spark, storage.table(BuildFeaturesJob.RANKING_NEGATIVES))
-            .where(col(BuildFeaturesJob.SPLIT).isin(windows.toArray())), hasViews);
+            .where(col(BuildFeaturesJob.SPLIT).isin(windows.toArray())).unionByName(mined), hasViews);
     DlrmConfig dlrmConfig = dlrmConfig(artifacts, itemVocab, t, hasViews);
     Dataset<Row> rankingRowsFeaturised = featurisedOnce(
         TrainingRows.ranking(TrainingRows.shuffled(ranking, t.seed()), artifacts));
@@ -177,6 +179,7 @@ public final class TrainModelsJob {
     }
 
     XgbRanker.Run xgb = XgbRanker.train(spark, ranking, artifacts, hasViews, t.xgboost(), t.seed(), local);
+    mined.unpersist();
 
     Result result = new Result(runDate.toString(), dir, hasViews ? "views" : "ratings", twoTower, ranker, t,
         maxBatches);
@@ -200,6 +203,28 @@ public final class TrainModelsJob {
     System.out.printf(Locale.ROOT, "XGBoost ranker: %,d rows in %,d groups, %d rounds in %.1f s, train %s %.4f%n",
         xgb.rows(), xgb.groups(), xgb.rounds(), xgb.seconds(), XgbRanker.EVAL_METRIC, xgb.lastNdcg());
     return result;
+  }
+
+  /**
+   * Returns ranking negatives mined from the two-tower just written to {@code local} ({@link RetrievedNegatives})
+   * for the liked ratings of {@code train}, persisted (the caller unpersists them); none when the data has views
+   * (impressions are the negatives then) or {@code features.negatives.retrieved_ratio} is 0.
+   */
+  static Dataset<Row> retrievedNegatives(SparkSession spark, RecsysConfig cfg, LocalDate runDate,
+      Dataset<Row> train, FeatureArtifacts a, Path local, boolean hasViews) throws IOException {
+    NegativesConfig n = cfg.features().negatives();
+    if (hasViews || n.retrievedRatio() == 0) {
+      return train.limit(0);
+    }
+    BuildFeaturesJob.EventsWithItems sources = BuildFeaturesJob.eventsWithItems(spark, cfg.storage(), runDate, a);
+    RetrievedNegatives.Catalogue catalogue = RetrievedNegatives.Catalogue.of(train, sources.itemInfo(), a,
+        local.resolve(ITEM_TOWER_FILE));
+    Dataset<Row> mined = RetrievedNegatives.sample(BuildFeaturesJob.liked(train), sources.events(),
+        sources.itemInfo(), catalogue, Files.readAllBytes(local.resolve(USER_TOWER_FILE)), a, n.retrievedRatio(),
+        n.retrievedDepth(), n.seed()).persist(StorageLevel.MEMORY_AND_DISK_SER());
+    LOG.info("ranking: {} negatives mined from the two-tower's top {} of {} items", mined.count(),
+        n.retrievedDepth(), catalogue.itemRows().length);
+    return mined;
   }
 
   /**

@@ -41,7 +41,7 @@ class RankingNegativesTest extends SparkTestBase {
   private static final long DAY = 86_400_000L;
   private static final int ITEMS = 200;
   private static final int HISTORY = 5;
-  private static final NegativesConfig FOUR = new NegativesConfig(4, 0.75, 11);
+  private static final NegativesConfig FOUR = new NegativesConfig(4, 0.75, 11, 4, 100);
   private static final SplitEventsJob.Boundaries SPLIT = new SplitEventsJob.Boundaries(Instant.ofEpochMilli(T0),
       Instant.ofEpochMilli(T0 + 40 * DAY), Instant.ofEpochMilli(T0 + 50 * DAY), Instant.ofEpochMilli(T0 + 61 * DAY));
 
@@ -128,7 +128,7 @@ class RankingNegativesTest extends SparkTestBase {
         .repartition(3), info.repartition(4), FOUR));
     assertEquals(first, repartitioned, "the same negatives whatever the partitioning");
     assertNotEquals(first, sorted(BuildFeaturesJob.rankingNegatives(examples, enriched, info,
-        new NegativesConfig(4, 0.75, 12))), "another seed draws other negatives");
+        new NegativesConfig(4, 0.75, 12, 4, 100))), "another seed draws other negatives");
 
     Map<String, Set<String>> itemsOfUser = new HashMap<>();
     world.forEach(e -> itemsOfUser.computeIfAbsent(e.user, u -> new HashSet<>()).add(e.item));
@@ -163,7 +163,7 @@ class RankingNegativesTest extends SparkTestBase {
     assertEquals(examples.schema().asNullable().toString(),
         BuildFeaturesJob.rankingNegatives(examples, enriched, info, FOUR).schema().asNullable().toString(),
         "the columns of examples");
-    assertEquals(0, BuildFeaturesJob.rankingNegatives(examples, enriched, info, new NegativesConfig(0, 0.75, 11))
+    assertEquals(0, BuildFeaturesJob.rankingNegatives(examples, enriched, info, new NegativesConfig(0, 0.75, 11, 4, 100))
         .count(), "ratio 0 samples nothing");
   }
 

@@ -13,9 +13,12 @@ import dev.recsys.features.config.StorageConfig;
 import dev.recsys.features.config.TrainingConfig;
 import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
+import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.Vocabulary;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
+import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
+import dev.recsys.pipelines.features.RankingNegatives;
 import dev.recsys.pipelines.spark.Reports;
 import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
@@ -29,11 +32,14 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -104,8 +110,91 @@ class TrainModelsJobTest extends SparkTestBase {
     assertEquals(r.twoTower().epochLosses(), resumed.twoTower().epochLosses());
   }
 
+  /**
+   * Negatives mined from the trained two-tower, checked against a brute-force ranking of the catalogue by the same
+   * ONNX towers. Generated data has impressions, so the job itself mines none; its clicks stand in for liked ratings.
+   */
   @Test
   @Order(2)
+  void minedNegativesAreTheTwoTowersTopItemsTheUserNeverTouched() throws Exception {
+    FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
+    Path dir = Path.of(TrainModelsJob.modelDir(cfg.storage(), DAY));
+    Dataset<Row> train = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.EXAMPLES))
+        .where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN));
+    Dataset<Row> liked = TrainingRows.positives(train).orderBy(Schemas.EVENT_ID).limit(30).cache();
+    BuildFeaturesJob.EventsWithItems sources = BuildFeaturesJob.eventsWithItems(spark, cfg.storage(), DAY, a);
+    RetrievedNegatives.Catalogue catalogue = RetrievedNegatives.Catalogue.of(train, sources.itemInfo(), a,
+        dir.resolve(TrainModelsJob.ITEM_TOWER_FILE));
+    byte[] userTower = Files.readAllBytes(dir.resolve(TrainModelsJob.USER_TOWER_FILE));
+
+    Map<String, Set<Integer>> touched = new HashMap<>();
+    for (Row e : sources.events().select(Schemas.USER_ID, FeatureTables.ITEM_ROW).collectAsList()) {
+      touched.computeIfAbsent(e.getString(0), u -> new HashSet<>()).add(e.getInt(1));
+    }
+    Map<String, List<Integer>> ranked = new HashMap<>();
+    try (OnnxModels towers = OnnxModels.open(dir)) {
+      for (Row r : liked.collectAsList()) {
+        float[] user = towers.userVectors(List.of(ModelInputs.userTower(FeatureRows.user(r),
+            TrainingRows.index(r, FeatureTables.USER_IDX), r.<Long>getAs(FeatureTables.TS_MS), a)))[0];
+        Set<Integer> mine = touched.get(r.<String>getAs(Schemas.USER_ID));
+        List<Integer> order = new ArrayList<>();
+        for (int k = 0; k < catalogue.itemRows().length; k++) {
+          if (!mine.contains(catalogue.itemRows()[k])) {
+            order.add(k);
+          }
+        }
+        double[] score = new double[catalogue.itemRows().length];
+        for (int k = 0; k < score.length; k++) {
+          for (int d = 0; d < user.length; d++) {
+            score[k] += user[d] * catalogue.vectors()[k][d];
+          }
+        }
+        order.sort(Comparator.comparingDouble((Integer k) -> -score[k]));
+        ranked.put(r.getAs(Schemas.EVENT_ID), order.stream().map(k -> catalogue.itemRows()[k]).toList());
+      }
+    }
+
+    Map<String, Set<Integer>> topThree = drawn(RetrievedNegatives.draws(liked, sources.events(), catalogue,
+        userTower, a, 3, 3, 11));
+    assertEquals(ranked.keySet(), topThree.keySet(), "every liked row gets negatives");
+    ranked.forEach((id, order) -> assertEquals(Set.copyOf(order.subList(0, 3)), topThree.get(id),
+        "depth 3 mines exactly the three best items the user never touched, for " + id));
+
+    Map<String, Set<Integer>> deep = drawn(RetrievedNegatives.draws(liked.repartition(3), sources.events(),
+        catalogue, userTower, a, 3, 20, 11));
+    deep.forEach((id, items) -> {
+      assertEquals(3, items.size(), id);
+      assertTrue(ranked.get(id).subList(0, 20).containsAll(items), "drawn from the top 20: " + id + " " + items);
+    });
+    assertEquals(deep, drawn(RetrievedNegatives.draws(liked, sources.events(), catalogue, userTower, a, 3, 20,
+        11)), "the same draws whatever the partitioning");
+    assertFalse(deep.equals(drawn(RetrievedNegatives.draws(liked, sources.events(), catalogue, userTower, a, 3, 20,
+        12))), "another seed draws others among the top 20");
+
+    Dataset<Row> rows = RetrievedNegatives.sample(liked, sources.events(), sources.itemInfo(), catalogue, userTower,
+        a, 3, 20, 11);
+    assertEquals(train.schema().asNullable().toString(), rows.schema().asNullable().toString(),
+        "the columns of examples");
+    for (Row n : rows.collectAsList()) {
+      String id = n.getAs(Schemas.EVENT_ID);
+      String positive = id.substring(0, id.lastIndexOf(RetrievedNegatives.ID_SEPARATOR));
+      assertTrue(deep.get(positive).contains(n.<Integer>getAs(FeatureTables.ITEM_ROW)), id);
+      assertEquals(0, n.<Integer>getAs(BuildFeaturesJob.LABEL_CLICK), id);
+    }
+    assertEquals(3 * liked.count(), rows.count());
+  }
+
+  /** Returns the item rows drawn per positive's event id from {@link RankingNegatives#DRAWS} rows. */
+  private static Map<String, Set<Integer>> drawn(Dataset<Row> draws) {
+    Map<String, Set<Integer>> out = new HashMap<>();
+    for (Row d : draws.collectAsList()) {
+      assertTrue(out.computeIfAbsent(d.getString(0), p -> new HashSet<>()).add(d.getInt(2)), "no repeat: " + d);
+    }
+    return out;
+  }
+
+  @Test
+  @Order(3)
   void evaluationWritesJsonHtmlAndDecision() throws Exception {
     EvaluateModelsJob.Result r = EvaluateModelsJob.run(spark, cfg, DAY);
 
@@ -132,7 +221,7 @@ class TrainModelsJobTest extends SparkTestBase {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void qualityGateRefusesARandomWeightsModelAndComparesWithThePublishedOne() throws Exception {
     Path modelDir = Path.of(TrainModelsJob.modelDir(cfg.storage(), DAY));
     deleteRecursively(modelDir.resolve("checkpoints"));
@@ -160,7 +249,7 @@ class TrainModelsJobTest extends SparkTestBase {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void fittingOnValidationAddsItsRowsAndRefusesToEvaluateIt() throws Exception {
     Dataset<Row> examples = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.EXAMPLES));
     Dataset<Row> train = examples.where(col(BuildFeaturesJob.SPLIT).equalTo(SplitEventsJob.TRAIN));
@@ -183,7 +272,7 @@ class TrainModelsJobTest extends SparkTestBase {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void evaluationLeavesOutEveryItemOfTheHistoryNotOnlyPositives() {
     FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
     EvaluateModelsJob.TestWindow w = EvaluateModelsJob.TestWindow.load(spark, cfg, DAY, a, SplitEventsJob.TEST,
@@ -213,7 +302,7 @@ class TrainModelsJobTest extends SparkTestBase {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void usersWithoutEarlierEventsAreScoredWithTheListServingAnswersThem() throws Exception {
     FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
     EvaluateModelsJob.TestWindow w = EvaluateModelsJob.TestWindow.load(spark, cfg, DAY, a, SplitEventsJob.TEST,
@@ -260,7 +349,7 @@ class TrainModelsJobTest extends SparkTestBase {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void fittingOnValidationGivesItsUsersAndItemsVocabularyEntries() {
     long trainItems = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.VOCAB_ITEMS)).count();
     Dataset<Row> both = Tables.read(spark, cfg.storage().table(SplitEventsJob.TRAIN))
