@@ -9,6 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APP_JARS = list((ROOT / "pipelines" / "target").glob("recsys-pipelines-*-app.jar"))
 
+# The project's log4j2 configuration, which a driver on this machine gets unless the caller names one.
+LOG_CONFIG = " -Dlog4j2.configurationFile=" + str(ROOT / "conf" / "log4j2.properties")
+
 # A spark-submit that prints its arguments, one per line, and stops.
 FAKE_SUBMIT = "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n"
 
@@ -38,8 +41,8 @@ class SparkHomeTest(unittest.TestCase):
         args = self.submitted()
         self.assertEqual(["spark.executor.extraJavaOptions=-Dai.djl.offline=true"],
                          self.conf(args, "spark.executor.extraJavaOptions"))
-        self.assertEqual(["spark.driver.extraJavaOptions=-Dai.djl.offline=true -Drecsys.dryRun=true"],
-                         self.conf(args, "spark.driver.extraJavaOptions"))
+        self.assertEqual(["spark.driver.extraJavaOptions=-Dai.djl.offline=true -Drecsys.dryRun=true"
+                          + LOG_CONFIG], self.conf(args, "spark.driver.extraJavaOptions"))
         self.assertEqual("dev.recsys.pipelines.validate.ValidateEventsJob", args[args.index("--class") + 1])
         self.assertEqual(["--conf", "local", "--run-date", "2026-11-22"], args[-4:], "job options come last")
 
@@ -48,10 +51,18 @@ class SparkHomeTest(unittest.TestCase):
                               "--driver-java-options", "-Dalso=2")
         self.assertEqual(["spark.executor.extraJavaOptions=-Dmine=1 -Dai.djl.offline=true"],
                          self.conf(args, "spark.executor.extraJavaOptions"))
-        self.assertEqual("-Dalso=2 -Dai.djl.offline=true -Drecsys.dryRun=true",
+        self.assertEqual("-Dalso=2 -Dai.djl.offline=true -Drecsys.dryRun=true" + LOG_CONFIG,
                          args[args.index("--driver-java-options") + 1])
         self.assertEqual([], self.conf(args, "spark.driver.extraJavaOptions"),
                          "--driver-java-options would override the conf")
+
+    def test_the_callers_log_configuration_and_a_cluster_mode_driver_keep_theirs(self):
+        args = self.submitted("--driver-java-options", "-Dlog4j2.configurationFile=/etc/mine.properties")
+        self.assertEqual("-Dlog4j2.configurationFile=/etc/mine.properties -Dai.djl.offline=true -Drecsys.dryRun=true",
+                         args[args.index("--driver-java-options") + 1])
+        args = self.submitted("--deploy-mode", "cluster")
+        self.assertEqual(["spark.driver.extraJavaOptions=-Dai.djl.offline=true -Drecsys.dryRun=true"],
+                         self.conf(args, "spark.driver.extraJavaOptions"), "the path is this machine's")
 
 
 if __name__ == "__main__":
