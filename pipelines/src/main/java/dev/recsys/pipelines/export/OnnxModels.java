@@ -1,5 +1,6 @@
 package dev.recsys.pipelines.export;
 
+import ai.onnxruntime.OrtException;
 import dev.recsys.export.onnx.ElementType;
 import dev.recsys.export.onnx.OnnxScorer;
 import dev.recsys.export.onnx.TensorInput;
@@ -79,7 +80,7 @@ public final class OnnxModels {
   }
 
   /** Returns the item vectors of {@code items}, row-major [n, D], from one run of the item tower. */
-  public static float[] itemVectors(OnnxScorer tower, List<ModelInputs.ItemTower> items) throws Exception {
+  public static float[] itemVectors(OnnxScorer tower, List<ModelInputs.ItemTower> items) throws OrtException {
     int n = items.size();
     int dd = items.get(0).dense().length;
     int tl = items.get(0).tokens().length;
@@ -101,7 +102,7 @@ public final class OnnxModels {
   }
 
   /** Returns the user vectors of {@code users}, row-major [n, D], from one run of the user tower. */
-  public static float[] userVectors(OnnxScorer tower, List<ModelInputs.UserTower> users) throws Exception {
+  public static float[] userVectors(OnnxScorer tower, List<ModelInputs.UserTower> users) throws OrtException {
     int n = users.size();
     int dd = users.get(0).dense().length;
     int hl = users.get(0).history().length;
@@ -120,7 +121,7 @@ public final class OnnxModels {
   }
 
   /** Returns every float output of the ranker on {@code rows}, by output name, from one run. */
-  public static Map<String, float[]> rank(OnnxScorer ranker, List<ModelInputs.Ranking> rows) throws Exception {
+  public static Map<String, float[]> rank(OnnxScorer ranker, List<ModelInputs.Ranking> rows) throws OrtException {
     int n = rows.size();
     int dd = rows.get(0).dense().length;
     int sd = rows.get(0).sparse().length;

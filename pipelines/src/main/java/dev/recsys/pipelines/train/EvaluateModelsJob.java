@@ -221,7 +221,7 @@ public final class EvaluateModelsJob {
     Map<String, List<UserRanking>> rankings;
     float[] impressionProbabilities;
     float[] impressionXgb = null;
-    try (OnnxModels models = OnnxModels.open(modelDir)) {
+    try (RunModels models = RunModels.open(modelDir)) {
       rankings = rank(w, models, ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a,
           finalScore(cfg.training()));
       impressionProbabilities = models.clickProbabilities(w.impressions);
@@ -311,7 +311,7 @@ public final class EvaluateModelsJob {
    * Returns every model's per-user rankings of the test users; the rankers re-order the two-tower's candidates by
    * {@code finalScore}.
    */
-  static Map<String, List<UserRanking>> rank(TestWindow w, OnnxModels models, ALSFactors als, FeatureArtifacts a,
+  static Map<String, List<UserRanking>> rank(TestWindow w, RunModels models, ALSFactors als, FeatureArtifacts a,
       FinalScore finalScore) throws OrtException {
     Map<Long, Catalogue> catalogues = new HashMap<>();
     for (Map.Entry<Long, List<ItemAggregates>> snapshot : w.itemsAt.entrySet()) {

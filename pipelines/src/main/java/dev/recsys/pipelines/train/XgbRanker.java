@@ -17,6 +17,7 @@ import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.FeatureSets;
 import dev.recsys.features.spec.ModelInputs;
+import dev.recsys.pipelines.export.OnnxModels;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureTables;
 import java.io.IOException;
@@ -331,7 +332,7 @@ public final class XgbRanker {
   /** Returns the {@code rank_score} of the ONNX graph on {@code inputs}. */
   static float[] score(byte[] onnx, List<ModelInputs.Ranking> inputs) throws IOException {
     try (OnnxScorer scorer = OnnxScorer.open(onnx, 1)) {
-      return dev.recsys.pipelines.export.OnnxModels.rank(scorer, inputs).get(TensorNames.RANK_SCORE);
+      return OnnxModels.rank(scorer, inputs).get(TensorNames.RANK_SCORE);
     } catch (Exception e) {
       throw new IOException("cannot score " + ONNX_FILE + ": " + e.getMessage(), e);
     }

@@ -132,7 +132,7 @@ class TrainModelsJobTest extends SparkTestBase {
       touched.computeIfAbsent(e.getString(0), u -> new HashSet<>()).add(e.getInt(1));
     }
     Map<String, List<Integer>> ranked = new HashMap<>();
-    try (OnnxModels towers = OnnxModels.open(dir)) {
+    try (RunModels towers = RunModels.open(dir)) {
       for (Row r : liked.collectAsList()) {
         float[] user = towers.userVectors(List.of(ModelInputs.userTower(FeatureRows.user(r),
             TrainingRows.index(r, FeatureTables.USER_IDX), r.<Long>getAs(FeatureTables.TS_MS), a)))[0];
@@ -318,7 +318,7 @@ class TrainModelsJobTest extends SparkTestBase {
 
     Path modelDir = Path.of(TrainModelsJob.modelDir(cfg.storage(), DAY));
     Map<String, List<UserRanking>> rankings;
-    try (OnnxModels models = OnnxModels.open(modelDir)) {
+    try (RunModels models = RunModels.open(modelDir)) {
       rankings = EvaluateModelsJob.rank(w, models,
           EvaluateModelsJob.ALSFactors.load(modelDir.resolve(TrainModelsJob.ALS_DIR).toString(), w), a,
           EvaluateModelsJob.finalScore(cfg.training()));
