@@ -182,6 +182,20 @@ class TrainModelsJobTest extends SparkTestBase {
       assertEquals(0, n.<Integer>getAs(BuildFeaturesJob.LABEL_CLICK), id);
     }
     assertEquals(3 * liked.count(), rows.count());
+
+    // The job's own wiring: mined for data without impressions (features.negatives.retrieved_ratio per liked
+    // rating, fewer only for a user with fewer untouched items in the top retrieved_depth), none with them.
+    int ratio = cfg.features().negatives().retrievedRatio();
+    long likedRatings = BuildFeaturesJob.liked(train).count();
+    Dataset<Row> mined = TrainModelsJob.retrievedNegatives(spark, cfg, DAY, train, a, dir, false);
+    long minedRows = mined.count();
+    assertTrue(likedRatings > 0 && minedRows > (ratio - 1) * likedRatings && minedRows <= ratio * likedRatings,
+        minedRows + " mined for " + likedRatings + " liked ratings at ratio " + ratio);
+    assertTrue(mined.collectAsList().stream().allMatch(n -> n.<String>getAs(Schemas.EVENT_ID)
+        .contains(RetrievedNegatives.ID_SEPARATOR)));
+    mined.unpersist();
+    assertEquals(0, TrainModelsJob.retrievedNegatives(spark, cfg, DAY, train, a, dir, true).count(),
+        "impressions are the negatives of data with views");
   }
 
   /** Returns the item rows drawn per positive's event id from {@link RankingNegatives#DRAWS} rows. */
