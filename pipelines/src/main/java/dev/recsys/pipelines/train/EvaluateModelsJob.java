@@ -571,7 +571,8 @@ public final class EvaluateModelsJob {
       Iterator<Row> imp = TrainingRows.ranking(TrainingRows.rankingExamples(test, hasViews), a).toLocalIterator();
       while (imp.hasNext()) {
         Row r = imp.next();
-        w.impressions.add(new ModelInputs.Ranking(floats(r.getList(0)), longs(r.getList(1))));
+        w.impressions.add(new ModelInputs.Ranking(TrainingRows.floats(r.getList(0)),
+            TrainingRows.longs(r.getList(1))));
         clicks.add(r.getFloat(2));
       }
       w.impressionClicks = new float[clicks.size()];
@@ -620,17 +621,6 @@ public final class EvaluateModelsJob {
       return out;
     }
 
-    private static float[] floats(List<Float> v) {
-      float[] out = new float[v.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = v.get(i);
-      }
-      return out;
-    }
-
-    private static long[] longs(List<Long> v) {
-      return v.stream().mapToLong(Long::longValue).toArray();
-    }
   }
 
   /** ALS user and item factors by vocabulary index, scoring users against the catalogue rows. */
@@ -642,11 +632,11 @@ public final class EvaluateModelsJob {
       ALSModel model = ALSModel.load(path);
       ALSFactors f = new ALSFactors();
       for (Row r : model.userFactors().collectAsList()) {
-        f.users.put(r.getInt(0), floats(r.getList(1)));
+        f.users.put(r.getInt(0), TrainingRows.floats(r.getList(1)));
       }
       Map<Integer, float[]> byIdx = new HashMap<>();
       for (Row r : model.itemFactors().collectAsList()) {
-        byIdx.put(r.getInt(0), floats(r.getList(1)));
+        byIdx.put(r.getInt(0), TrainingRows.floats(r.getList(1)));
       }
       f.itemsByRow = new float[w.itemIdx.length][];
       for (int row = 0; row < w.itemIdx.length; row++) {
@@ -673,14 +663,6 @@ public final class EvaluateModelsJob {
           }
           out[row] = s;
         }
-      }
-      return out;
-    }
-
-    private static float[] floats(List<Float> v) {
-      float[] out = new float[v.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = v.get(i);
       }
       return out;
     }

@@ -48,7 +48,7 @@ import org.apache.spark.sql.types.StructType;
 final class RetrievedNegatives {
 
   static final String ID_SEPARATOR = "#ret";
-  /** User-tower rows per ONNX call. */
+  /** Liked ratings per user-tower call. */
   private static final int BATCH = 1024;
 
   private static final StructType USER_VECTORS = new StructType()
@@ -79,20 +79,14 @@ final class RetrievedNegatives {
       List<ModelInputs.ItemTower> inputs = new ArrayList<>();
       List<Integer> rows = new ArrayList<>();
       for (Row r : TrainingRows.latestItems(examples, a).orderBy(FeatureTables.ITEM_IDX).collectAsList()) {
-        inputs.add(new ModelInputs.ItemTower(r.getLong(0), r.getLong(1), floats(r.getList(2)), longs(r.getList(3))));
+        inputs.add(new ModelInputs.ItemTower(r.getLong(0), r.getLong(1), TrainingRows.floats(r.getList(2)),
+            TrainingRows.longs(r.getList(3))));
         rows.add(Objects.requireNonNull(rowOfIdx.get(r.getLong(0)), () -> "item index " + r.getLong(0)
             + " has no row in the item info"));
       }
-      float[][] vectors = new float[inputs.size()][];
+      float[][] vectors;
       try (OnnxScorer tower = OnnxScorer.open(itemTower, 1)) {
-        for (int start = 0; start < inputs.size(); start += BATCH) {
-          List<ModelInputs.ItemTower> chunk = inputs.subList(start, Math.min(inputs.size(), start + BATCH));
-          float[] flat = OnnxModels.itemVectors(tower, chunk);
-          int dim = flat.length / chunk.size();
-          for (int i = 0; i < chunk.size(); i++) {
-            vectors[start + i] = Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
-          }
-        }
+        vectors = RunModels.itemVectors(tower, inputs);
       } catch (Exception e) {
         throw new IllegalStateException("cannot embed the catalogue with " + itemTower + ": " + e.getMessage(), e);
       }
@@ -157,7 +151,8 @@ final class RetrievedNegatives {
           }
         }
         for (Row positive : u.<Row>getList(u.fieldIndex("_p"))) {
-          long[] top = TopK.of(TopK.innerProducts(floats(positive.getList(2)), c.vectors()), depth, excluded);
+          long[] top = TopK.of(TopK.innerProducts(TrainingRows.floats(positive.getList(2)), c.vectors()), depth,
+              excluded);
           SplittableRandom rng = new SplittableRandom(positive.getLong(1));
           // A partial Fisher-Yates shuffle: the first min(ratio, |top|) places get distinct uniform picks.
           for (int k = 0; k < Math.min(ratio, top.length); k++) {
@@ -185,28 +180,8 @@ final class RetrievedNegatives {
     int dim = flat.length / batch.size();
     for (int i = 0; i < batch.size(); i++) {
       Row r = batch.get(i);
-      Float[] vec = new Float[dim];
-      for (int d = 0; d < dim; d++) {
-        vec[d] = flat[i * dim + d];
-      }
       out.add(RowFactory.create(r.getAs(Schemas.USER_ID), r.getAs(Schemas.EVENT_ID),
-          r.getLong(r.fieldIndex("_hash")), vec));
+          r.getLong(r.fieldIndex("_hash")), TrainingRows.boxed(Arrays.copyOfRange(flat, i * dim, (i + 1) * dim))));
     }
-  }
-
-  private static float[] floats(List<Object> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = ((Number) values.get(i)).floatValue();
-    }
-    return out;
-  }
-
-  private static long[] longs(List<Object> values) {
-    long[] out = new long[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = ((Number) values.get(i)).longValue();
-    }
-    return out;
   }
 }

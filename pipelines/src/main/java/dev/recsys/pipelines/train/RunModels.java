@@ -6,6 +6,7 @@ import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.pipelines.export.OnnxModels;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,20 +50,34 @@ final class RunModels implements AutoCloseable {
 
   /** Returns the user vectors of {@code users}, one array per user. */
   float[][] userVectors(List<ModelInputs.UserTower> users) throws OrtException {
-    float[][] out = new float[users.size()][];
-    for (int start = 0; start < users.size(); start += CHUNK) {
-      List<ModelInputs.UserTower> chunk = users.subList(start, Math.min(users.size(), start + CHUNK));
-      split(OnnxModels.userVectors(userTower, chunk), chunk.size(), out, start);
-    }
-    return out;
+    return vectors(users, chunk -> OnnxModels.userVectors(userTower, chunk));
   }
 
   /** Returns the item vectors of {@code items}, one array per item. */
   float[][] itemVectors(List<ModelInputs.ItemTower> items) throws OrtException {
-    float[][] out = new float[items.size()][];
-    for (int start = 0; start < items.size(); start += CHUNK) {
-      List<ModelInputs.ItemTower> chunk = items.subList(start, Math.min(items.size(), start + CHUNK));
-      split(OnnxModels.itemVectors(itemTower, chunk), chunk.size(), out, start);
+    return itemVectors(itemTower, items);
+  }
+
+  /** Returns the vectors {@code tower} (an ONNX item tower) gives {@code items}, one array per item. */
+  static float[][] itemVectors(OnnxScorer tower, List<ModelInputs.ItemTower> items) throws OrtException {
+    return vectors(items, chunk -> OnnxModels.itemVectors(tower, chunk));
+  }
+
+  /** One ONNX run on a chunk of rows, returning their vectors row-major. */
+  private interface Tower<T> {
+    float[] run(List<T> chunk) throws OrtException;
+  }
+
+  /** Returns {@code tower}'s vectors of {@code rows}, one array per row, {@link #CHUNK} rows per run. */
+  private static <T> float[][] vectors(List<T> rows, Tower<T> tower) throws OrtException {
+    float[][] out = new float[rows.size()][];
+    for (int start = 0; start < rows.size(); start += CHUNK) {
+      List<T> chunk = rows.subList(start, Math.min(rows.size(), start + CHUNK));
+      float[] flat = tower.run(chunk);
+      int d = flat.length / chunk.size();
+      for (int i = 0; i < chunk.size(); i++) {
+        out[start + i] = Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+      }
     }
     return out;
   }
@@ -88,15 +103,6 @@ final class RunModels implements AutoCloseable {
       System.arraycopy(OnnxModels.rank(ranker, chunk).get(TensorNames.CLICK_PROB), 0, out, start, chunk.size());
     }
     return out;
-  }
-
-  private static void split(float[] flat, int rows, float[][] out, int offset) {
-    int d = flat.length / rows;
-    for (int i = 0; i < rows; i++) {
-      float[] row = new float[d];
-      System.arraycopy(flat, i * d, row, 0, d);
-      out[offset + i] = row;
-    }
   }
 
   @Override

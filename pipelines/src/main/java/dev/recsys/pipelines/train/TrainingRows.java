@@ -204,6 +204,24 @@ public final class TrainingRows {
     return ((Number) r.get(r.fieldIndex(column))).intValue();
   }
 
+  /** Returns an array column's numbers as floats (ML vectors, featurised dense inputs). */
+  static float[] floats(List<? extends Number> v) {
+    float[] out = new float[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.get(i).floatValue();
+    }
+    return out;
+  }
+
+  /** Returns an array column's numbers as longs (featurised index inputs). */
+  static long[] longs(List<? extends Number> v) {
+    long[] out = new long[v.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = v.get(i).longValue();
+    }
+    return out;
+  }
+
   static Float[] boxed(float[] v) {
     Float[] out = new Float[v.length];
     for (int i = 0; i < v.length; i++) {

@@ -318,8 +318,7 @@ public final class XgbRanker {
         .select(col(model.getPredictionCol())).collectAsList();
     List<ModelInputs.Ranking> inputs = new ArrayList<>();
     for (Row r : sample) {
-      inputs.add(new ModelInputs.Ranking(floats(r.getList(0)), r.<Long>getList(1).stream()
-          .mapToLong(Long::longValue).toArray()));
+      inputs.add(new ModelInputs.Ranking(TrainingRows.floats(r.getList(0)), TrainingRows.longs(r.getList(1))));
     }
     float[] scores = score(onnx, inputs);
     double max = 0;
@@ -336,13 +335,5 @@ public final class XgbRanker {
     } catch (Exception e) {
       throw new IOException("cannot score " + ONNX_FILE + ": " + e.getMessage(), e);
     }
-  }
-
-  private static float[] floats(List<Float> v) {
-    float[] out = new float[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = v.get(i);
-    }
-    return out;
   }
 }
