@@ -1,9 +1,7 @@
 package dev.recsys.training;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
@@ -59,24 +57,7 @@ public final class SyntheticRankingData {
 
   /** Returns {@code count} batches of {@code batchSize} rows; every iteration yields the same batches. */
   public Iterable<RankingBatch> batches(int batchSize, int count, long seed) {
-    return () -> new Iterator<>() {
-      private final Random random = new Random(seed);
-      private int made;
-
-      @Override
-      public boolean hasNext() {
-        return made < count;
-      }
-
-      @Override
-      public RankingBatch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        made++;
-        return sample(batchSize, random);
-      }
-    };
+    return DrawnBatches.of(count, seed, random -> sample(batchSize, random));
   }
 
   /** Returns {@code size} rows with click and purchase labels drawn from the hidden truth. */

@@ -1,9 +1,7 @@
 package dev.recsys.training;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
@@ -137,24 +135,7 @@ public final class SyntheticTwoTowerData {
 
   /** Returns {@code count} batches of {@code batchSize} interactions; every iteration yields the same batches. */
   public Iterable<TwoTowerBatch> batches(int batchSize, int count, long seed) {
-    return () -> new Iterator<>() {
-      private final Random random = new Random(seed);
-      private int made;
-
-      @Override
-      public boolean hasNext() {
-        return made < count;
-      }
-
-      @Override
-      public TwoTowerBatch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        made++;
-        return sample(batchSize, random);
-      }
-    };
+    return DrawnBatches.of(count, seed, random -> sample(batchSize, random));
   }
 
   /** Returns {@code size} interactions: random users, each with an item drawn from its preferences. */

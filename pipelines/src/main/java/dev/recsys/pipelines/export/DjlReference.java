@@ -4,12 +4,9 @@ import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.pipelines.train.TrainModelsJob;
 import dev.recsys.training.DlrmModel;
-import dev.recsys.training.ItemFeatures;
-import dev.recsys.training.RankingFeatures;
 import dev.recsys.training.RankingScores;
 import dev.recsys.training.SavedModels;
 import dev.recsys.training.TwoTowerModel;
-import dev.recsys.training.UserFeatures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -73,50 +70,17 @@ public final class DjlReference implements ReferenceModels, AutoCloseable {
 
   @Override
   public float[] userVectors(List<ModelInputs.UserTower> users) {
-    int n = users.size();
-    int dd = users.get(0).dense().length;
-    int hl = users.get(0).history().length;
-    long[] idx = new long[n];
-    float[] dense = new float[n * dd];
-    long[] history = new long[n * hl];
-    for (int r = 0; r < n; r++) {
-      idx[r] = users.get(r).userIdx();
-      System.arraycopy(users.get(r).dense(), 0, dense, r * dd, dd);
-      System.arraycopy(users.get(r).history(), 0, history, r * hl, hl);
-    }
-    return twoTower.userVectors(new UserFeatures(idx, dense, dd, history, hl));
+    return twoTower.userVectors(OnnxModels.userBatch(users));
   }
 
   @Override
   public float[] itemVectors(List<ModelInputs.ItemTower> items) {
-    int n = items.size();
-    int dd = items.get(0).dense().length;
-    int tl = items.get(0).tokens().length;
-    long[] idx = new long[n];
-    long[] cat = new long[n];
-    float[] dense = new float[n * dd];
-    long[] tokens = new long[n * tl];
-    for (int r = 0; r < n; r++) {
-      idx[r] = items.get(r).itemIdx();
-      cat[r] = items.get(r).category();
-      System.arraycopy(items.get(r).dense(), 0, dense, r * dd, dd);
-      System.arraycopy(items.get(r).tokens(), 0, tokens, r * tl, tl);
-    }
-    return twoTower.itemVectors(new ItemFeatures(idx, cat, dense, dd, tokens, tl));
+    return twoTower.itemVectors(OnnxModels.itemBatch(items));
   }
 
   @Override
   public Map<String, float[]> rank(List<ModelInputs.Ranking> rows) {
-    int n = rows.size();
-    int dd = rows.get(0).dense().length;
-    int sd = rows.get(0).sparse().length;
-    float[] dense = new float[n * dd];
-    long[] sparse = new long[n * sd];
-    for (int r = 0; r < n; r++) {
-      System.arraycopy(rows.get(r).dense(), 0, dense, r * dd, dd);
-      System.arraycopy(rows.get(r).sparse(), 0, sparse, r * sd, sd);
-    }
-    RankingScores scores = ranker.predict(new RankingFeatures(dense, dd, sparse, sd));
+    RankingScores scores = ranker.predict(OnnxModels.rankingBatch(rows));
     Map<String, float[]> out = new LinkedHashMap<>();
     out.put(TensorNames.CLICK_PROB, scores.clickProb());
     if (scores.purchaseProb() != null) {

@@ -8,6 +8,9 @@ import dev.recsys.export.onnx.TensorNames;
 import dev.recsys.export.onnx.TensorSpec;
 import dev.recsys.features.spec.FeatureSets;
 import dev.recsys.features.spec.ModelInputs;
+import dev.recsys.training.ItemFeatures;
+import dev.recsys.training.RankingFeatures;
+import dev.recsys.training.UserFeatures;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -81,6 +84,58 @@ public final class OnnxModels {
 
   /** Returns the item vectors of {@code items}, row-major [n, D], from one run of the item tower. */
   public static float[] itemVectors(OnnxScorer tower, List<ModelInputs.ItemTower> items) throws OrtException {
+    ItemFeatures b = itemBatch(items);
+    int n = b.size();
+    return tower.run(List.of(TensorInput.longs(TensorNames.ITEM_IDX, b.itemIdx(), n),
+        TensorInput.longs(TensorNames.ITEM_CAT, b.category(), n),
+        TensorInput.floats(TensorNames.ITEM_DENSE, b.dense(), n, b.denseDim()),
+        TensorInput.longs(TensorNames.ITEM_TOKENS, b.tokens(), n, b.tokenLength()))).get(TensorNames.ITEM_VEC);
+  }
+
+  /** Returns the user vectors of {@code users}, row-major [n, D], from one run of the user tower. */
+  public static float[] userVectors(OnnxScorer tower, List<ModelInputs.UserTower> users) throws OrtException {
+    UserFeatures b = userBatch(users);
+    int n = b.size();
+    return tower.run(List.of(TensorInput.longs(TensorNames.USER_IDX, b.userIdx(), n),
+        TensorInput.floats(TensorNames.USER_DENSE, b.dense(), n, b.denseDim()),
+        TensorInput.longs(TensorNames.HIST_ITEMS, b.history(), n, b.historyLength()))).get(TensorNames.USER_VEC);
+  }
+
+  /** Returns every float output of the ranker on {@code rows}, by output name, from one run. */
+  public static Map<String, float[]> rank(OnnxScorer ranker, List<ModelInputs.Ranking> rows) throws OrtException {
+    RankingFeatures b = rankingBatch(rows);
+    int n = b.size();
+    return ranker.run(List.of(TensorInput.floats(TensorNames.DENSE, b.dense(), n, b.denseDim()),
+        TensorInput.longs(TensorNames.SPARSE, b.sparse(), n, b.sparseDim())));
+  }
+
+  /**
+   * Returns {@code users} (at least one) as one row-major batch, as the user tower takes them in ONNX and in DJL.
+   *
+   * @throws IllegalArgumentException if a row's dense features or history differ in width from the first row's
+   */
+  public static UserFeatures userBatch(List<ModelInputs.UserTower> users) {
+    int n = users.size();
+    int dd = users.get(0).dense().length;
+    int hl = users.get(0).history().length;
+    long[] idx = new long[n];
+    float[] dense = new float[n * dd];
+    long[] history = new long[n * hl];
+    for (int r = 0; r < n; r++) {
+      ModelInputs.UserTower u = users.get(r);
+      idx[r] = u.userIdx();
+      put(TensorNames.USER_DENSE, r, u.dense(), dense, dd);
+      put(TensorNames.HIST_ITEMS, r, u.history(), history, hl);
+    }
+    return new UserFeatures(idx, dense, dd, history, hl);
+  }
+
+  /**
+   * Returns {@code items} (at least one) as one row-major batch, as the item tower takes them in ONNX and in DJL.
+   *
+   * @throws IllegalArgumentException if a row's dense features or tokens differ in width from the first row's
+   */
+  public static ItemFeatures itemBatch(List<ModelInputs.ItemTower> items) {
     int n = items.size();
     int dd = items.get(0).dense().length;
     int tl = items.get(0).tokens().length;
@@ -92,46 +147,48 @@ public final class OnnxModels {
       ModelInputs.ItemTower it = items.get(r);
       idx[r] = it.itemIdx();
       cat[r] = it.category();
-      System.arraycopy(it.dense(), 0, dense, r * dd, dd);
-      System.arraycopy(it.tokens(), 0, tokens, r * tl, tl);
+      put(TensorNames.ITEM_DENSE, r, it.dense(), dense, dd);
+      put(TensorNames.ITEM_TOKENS, r, it.tokens(), tokens, tl);
     }
-    return tower.run(List.of(TensorInput.longs(TensorNames.ITEM_IDX, idx, n),
-        TensorInput.longs(TensorNames.ITEM_CAT, cat, n),
-        TensorInput.floats(TensorNames.ITEM_DENSE, dense, n, dd),
-        TensorInput.longs(TensorNames.ITEM_TOKENS, tokens, n, tl))).get(TensorNames.ITEM_VEC);
+    return new ItemFeatures(idx, cat, dense, dd, tokens, tl);
   }
 
-  /** Returns the user vectors of {@code users}, row-major [n, D], from one run of the user tower. */
-  public static float[] userVectors(OnnxScorer tower, List<ModelInputs.UserTower> users) throws OrtException {
-    int n = users.size();
-    int dd = users.get(0).dense().length;
-    int hl = users.get(0).history().length;
-    long[] idx = new long[n];
-    float[] dense = new float[n * dd];
-    long[] history = new long[n * hl];
-    for (int r = 0; r < n; r++) {
-      ModelInputs.UserTower u = users.get(r);
-      idx[r] = u.userIdx();
-      System.arraycopy(u.dense(), 0, dense, r * dd, dd);
-      System.arraycopy(u.history(), 0, history, r * hl, hl);
-    }
-    return tower.run(List.of(TensorInput.longs(TensorNames.USER_IDX, idx, n),
-        TensorInput.floats(TensorNames.USER_DENSE, dense, n, dd),
-        TensorInput.longs(TensorNames.HIST_ITEMS, history, n, hl))).get(TensorNames.USER_VEC);
-  }
-
-  /** Returns every float output of the ranker on {@code rows}, by output name, from one run. */
-  public static Map<String, float[]> rank(OnnxScorer ranker, List<ModelInputs.Ranking> rows) throws OrtException {
+  /**
+   * Returns {@code rows} (at least one) as one row-major batch, as the ranker takes them in ONNX and in DJL.
+   *
+   * @throws IllegalArgumentException if a row's dense or sparse features differ in width from the first row's
+   */
+  public static RankingFeatures rankingBatch(List<ModelInputs.Ranking> rows) {
     int n = rows.size();
     int dd = rows.get(0).dense().length;
     int sd = rows.get(0).sparse().length;
     float[] dense = new float[n * dd];
     long[] sparse = new long[n * sd];
     for (int r = 0; r < n; r++) {
-      System.arraycopy(rows.get(r).dense(), 0, dense, r * dd, dd);
-      System.arraycopy(rows.get(r).sparse(), 0, sparse, r * sd, sd);
+      ModelInputs.Ranking row = rows.get(r);
+      put(TensorNames.DENSE, r, row.dense(), dense, dd);
+      put(TensorNames.SPARSE, r, row.sparse(), sparse, sd);
     }
-    return ranker.run(List.of(TensorInput.floats(TensorNames.DENSE, dense, n, dd),
-        TensorInput.longs(TensorNames.SPARSE, sparse, n, sd)));
+    return new RankingFeatures(dense, dd, sparse, sd);
   }
+
+  /** Copies row {@code r}'s {@code values} of {@code input} into {@code into} at {@code r * width}. */
+  private static void put(String input, int r, float[] values, float[] into, int width) {
+    checkWidth(input, r, values.length, width);
+    System.arraycopy(values, 0, into, r * width, width);
+  }
+
+  /** Copies row {@code r}'s {@code values} of {@code input} into {@code into} at {@code r * width}. */
+  private static void put(String input, int r, long[] values, long[] into, int width) {
+    checkWidth(input, r, values.length, width);
+    System.arraycopy(values, 0, into, r * width, width);
+  }
+
+  private static void checkWidth(String input, int r, int actual, int width) {
+    if (actual != width) {
+      throw new IllegalArgumentException(input + " of row " + r + " has " + actual + " values but row 0 has " + width);
+    }
+  }
+
+
 }

@@ -269,7 +269,8 @@ public final class BuildFeaturesJob {
 
   /**
    * Returns what this job built ranking negatives from, for negatives drawn after it ran: the events before the
-   * run date with the item attributes of the catalog and the stored item vocabulary ({@code itemInfo} cached).
+   * run date with the item attributes of the catalog and the stored item vocabulary ({@code itemInfo} cached: the
+   * caller unpersists it).
    */
   public static EventsWithItems eventsWithItems(SparkSession spark, StorageConfig storage, LocalDate runDate,
       FeatureArtifacts artifacts) {

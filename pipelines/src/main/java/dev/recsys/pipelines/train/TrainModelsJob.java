@@ -224,6 +224,7 @@ public final class TrainModelsJob {
         n.retrievedDepth(), n.seed()).persist(StorageLevel.MEMORY_AND_DISK_SER());
     LOG.info("ranking: {} negatives mined from the two-tower's top {} of {} items", mined.count(),
         n.retrievedDepth(), catalogue.itemRows().length);
+    sources.itemInfo().unpersist(); // the count materialised the mined rows
     return mined;
   }
 
