@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The exported models' input specs (from {@link FeatureSets}), the batching of {@link ModelInputs} into ONNX
- * feeds, and one ONNX Runtime session per model per JVM, so every Spark task of an executor shares it.
+ * The exported models' input specs (from {@link FeatureSets}), the batching of {@link ModelInputs} into row-major
+ * batches (the ONNX feeds, and the DJL models' inputs for {@link DjlReference}, so both see the same arrays), and one
+ * ONNX Runtime session per model per JVM, so every Spark task of an executor shares it.
  */
 public final class OnnxModels {
 
@@ -189,6 +190,4 @@ public final class OnnxModels {
       throw new IllegalArgumentException(input + " of row " + r + " has " + actual + " values but row 0 has " + width);
     }
   }
-
-
 }
