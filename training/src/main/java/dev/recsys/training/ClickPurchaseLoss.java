@@ -30,9 +30,10 @@ final class ClickPurchaseLoss extends Loss {
    * overflowing for large |x|.
    */
   static NDArray bceWithLogits(NDArray logits, NDArray labels) {
-    return logits.maximum(0f)
+    NDArray one = GraphScalars.of(logits, 1f);
+    return logits.maximum(GraphScalars.of(logits, 0f))
         .sub(logits.mul(labels))
-        .add(logits.abs().neg().exp().add(1f).log())
+        .add(logits.abs().neg().exp().add(one).log())
         .mean();
   }
 }

@@ -47,7 +47,8 @@ final class IdEmbedding extends AbstractBlock {
     NDArray mask = indexes.gt(0).toType(DataType.FLOAT32, false); // [B, L]
     NDArray sum = embedded.mul(mask.expandDims(2)).sum(new int[] {1}); // [B, dim]
     // An all-padding row has count 0; dividing by 1 leaves its zero sum as the pooled vector.
-    NDArray count = mask.sum(new int[] {1}, true).maximum(1f); // [B, 1]
+    NDArray count = mask.sum(new int[] {1}, true); // [B, 1]
+    count = count.maximum(GraphScalars.of(count, 1f));
     return sum.div(count);
   }
 

@@ -46,7 +46,7 @@ final class InBatchSoftmaxLoss extends Loss {
     NDArray offsets = manager.create(offsets(ids, labels.get(0).toFloatArray(), logqWeight, rows),
         new Shape(rows, ids.length));
     // The temperature divides the users [B, D] rather than the scores [B, C]: the same logits in fewer operations.
-    NDArray logits = users.div(temperature).matMul(items.transpose()).sub(offsets); // [B, C]
+    NDArray logits = users.div(GraphScalars.of(users, temperature)).matMul(items.transpose()).sub(offsets); // [B, C]
     NDArray own = manager.arange(0, rows, 1, DataType.INT64).expandDims(1); // [B, 1]: row i's column i
     return logits.logSoftmax(1).gather(own, 1).neg().mean();
   }

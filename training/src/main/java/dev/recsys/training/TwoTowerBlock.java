@@ -109,7 +109,8 @@ final class TwoTowerBlock extends AbstractBlock {
   }
 
   /** Returns x [B, D] divided by max(its L2 norm, epsilon), as the exported graph computes it. */
-  private static NDArray l2Normalize(NDArray x) {
-    return x.div(x.norm(new int[] {1}, true).maximum(OnnxGraphs.NORM_EPSILON));
+  static NDArray l2Normalize(NDArray x) {
+    NDArray norm = x.norm(new int[] {1}, true);
+    return x.div(norm.maximum(GraphScalars.of(norm, OnnxGraphs.NORM_EPSILON)));
   }
 }
