@@ -58,7 +58,7 @@ class GraphScalarsTest {
       x.setRequiresGradient(true);
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray y = f.apply(x);
-        List<ByteBuffer> overwritten = new ArrayList<>();
+        List<ByteBuffer> overwritten = new ArrayList<>(); // held until the backward, so nothing frees them again
         if (churn) {
           System.gc();
           Thread.sleep(200); // the cleaner frees collected direct buffers on its own thread
