@@ -9,13 +9,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Trained DJL models kept after the training run, so a later application (the export job's ONNX-vs-DJL parity
  * check) can run them again: per model a JSON file with its architecture and a parameter file in the checkpoint
- * format, {@code two_tower.json} + {@code two_tower.params} and {@code dlrm.json} + {@code dlrm.params}. Each file
- * is written to a temporary name and moved into place.
+ * format, {@code two_tower.json} + {@code two_tower.params} and {@code dlrm.json} + {@code dlrm.params}; the further
+ * members of a two-tower ensemble as {@code two_tower_1.*}, {@code two_tower_2.*} and so on. Each file is written to
+ * a temporary name and moved into place.
  */
 public final class SavedModels {
 
@@ -26,19 +28,31 @@ public final class SavedModels {
 
   private SavedModels() {}
 
-  /** Returns the names of the files {@link #save} writes for both models, relative to their folder. */
-  public static List<String> files() {
-    return List.of(TWO_TOWER + ".json", TWO_TOWER + ".params", DLRM + ".json", DLRM + ".params");
+  /**
+   * Returns the names of the files {@link #saveTwoTowers} and {@link #save(DlrmModel, Path)} write for a two-tower
+   * ensemble of {@code twoTowerModels} members and the DLRM, relative to their folder.
+   */
+  public static List<String> files(int twoTowerModels) {
+    List<String> out = new ArrayList<>();
+    for (int m = 0; m < twoTowerModels; m++) {
+      out.add(twoTowerName(m) + ".json");
+      out.add(twoTowerName(m) + ".params");
+    }
+    out.add(DLRM + ".json");
+    out.add(DLRM + ".params");
+    return out;
   }
 
-  /** Returns whether {@code dir} holds both saved models. */
+  /** Returns whether {@code dir} holds a saved two-tower model and DLRM. */
   public static boolean exist(Path dir) {
-    return files().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+    return files(1).stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
   }
 
-  /** Saves {@code model} into {@code dir} as {@code two_tower.json} and {@code two_tower.params}. */
-  public static void save(TwoTowerModel model, Path dir) throws IOException {
-    save(TWO_TOWER, model.config(), model.djlModel(), dir);
+  /** Saves the members of a two-tower ensemble (one model: a list of one) into {@code dir}. */
+  public static void saveTwoTowers(List<TwoTowerModel> members, Path dir) throws IOException {
+    for (int m = 0; m < members.size(); m++) {
+      save(twoTowerName(m), members.get(m).config(), members.get(m).djlModel(), dir);
+    }
   }
 
   /** Saves {@code model} into {@code dir} as {@code dlrm.json} and {@code dlrm.params}. */
@@ -46,12 +60,28 @@ public final class SavedModels {
     save(DLRM, model.config(), model.djlModel(), dir);
   }
 
-  /** Returns the two-tower model saved in {@code dir}; the caller closes it. */
-  public static TwoTowerModel loadTwoTower(Path dir) throws IOException {
-    TwoTowerConfig config = JSON.readValue(dir.resolve(TWO_TOWER + ".json").toFile(), TwoTowerConfig.class);
-    TwoTowerModel model = new TwoTowerModel(config, Device.cpu());
-    load(model.djlModel(), TwoTowerBlock.inputShapes(config), dir.resolve(TWO_TOWER + ".params"));
-    return model;
+  /**
+   * Returns the members of the two-tower ensemble saved in {@code dir}, in member order (one for a single model);
+   * the caller closes them.
+   */
+  public static List<TwoTowerModel> loadTwoTowers(Path dir) throws IOException {
+    List<TwoTowerModel> out = new ArrayList<>();
+    try {
+      for (int m = 0; m == 0 || Files.isRegularFile(dir.resolve(twoTowerName(m) + ".json")); m++) {
+        TwoTowerConfig config = JSON.readValue(dir.resolve(twoTowerName(m) + ".json").toFile(), TwoTowerConfig.class);
+        TwoTowerModel model = new TwoTowerModel(config, Device.cpu());
+        load(model.djlModel(), TwoTowerBlock.inputShapes(config), dir.resolve(twoTowerName(m) + ".params"));
+        out.add(model);
+      }
+    } catch (IOException | RuntimeException e) {
+      out.forEach(TwoTowerModel::close);
+      throw e;
+    }
+    return out;
+  }
+
+  private static String twoTowerName(int member) {
+    return member == 0 ? TWO_TOWER : TWO_TOWER + "_" + member;
   }
 
   /** Returns the DLRM saved in {@code dir}; the caller closes it. */

@@ -66,6 +66,12 @@ public record TrainConfig(
         schedule, clipNorm);
   }
 
+  /** Returns a copy with another seed (another member of an ensemble). */
+  public TrainConfig withSeed(int seed) {
+    return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, checkpointDir, device,
+        schedule, clipNorm);
+  }
+
   /** Returns a copy that saves a checkpoint to {@code dir} after each epoch and resumes from it. */
   public TrainConfig withCheckpointDir(Path dir) {
     return new TrainConfig(learningRate, epochs, batchSize, seed, logEvery, maxBatches, dir, device, schedule,

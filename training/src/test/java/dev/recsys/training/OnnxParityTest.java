@@ -33,7 +33,7 @@ class OnnxParityTest {
       ItemFeatures items = withEdgeCases(batch.items());
 
       Path userFile = dir.resolve("user_tower.onnx");
-      OnnxGraphs.writeUserTower(w.user(), userFile);
+      OnnxGraphs.writeUserTower(List.of(w.user()), userFile);
       try (OnnxScorer scorer = OnnxScorer.open(userFile, 1)) {
         scorer.checkInputs(OnnxGraphs.userTowerInputs(w.user()));
         float[] onnx = scorer.run(List.of(
@@ -45,7 +45,7 @@ class OnnxParityTest {
       }
 
       Path itemFile = dir.resolve("item_tower.onnx");
-      OnnxGraphs.writeItemTower(w.item(), itemFile);
+      OnnxGraphs.writeItemTower(List.of(w.item()), itemFile);
       try (OnnxScorer scorer = OnnxScorer.open(itemFile, 1)) {
         scorer.checkInputs(OnnxGraphs.itemTowerInputs(w.item()));
         float[] onnx = scorer.run(List.of(

@@ -25,20 +25,31 @@ class SavedModelsTest {
     assertFalse(SavedModels.exist(dir));
     try (TwoTowerModel towers = TrainTwoTower.train(world.config(8, List.of(16), 6, 0.1f, 0.1f), train,
             world.batches(64, 3, 1)).model();
+        TwoTowerModel other = TrainTwoTower.train(world.config(8, List.of(16), 6, 0.1f, 0.1f), train.withSeed(6),
+            world.batches(64, 3, 2)).model();
         DlrmModel dlrm = TrainDlrm.train(new DlrmConfig(5, ranking.cardinalities(), 4, List.of(8), List.of(6), true),
             train, ranking.batches(64, 3, 1)).model()) {
-      SavedModels.save(towers, dir);
+      SavedModels.saveTwoTowers(List.of(towers, other), dir);
       SavedModels.save(dlrm, dir);
       assertTrue(SavedModels.exist(dir));
+      for (String file : SavedModels.files(2)) {
+        assertTrue(Files.isRegularFile(dir.resolve(file)), file);
+      }
 
       TwoTowerBatch batch = world.sample(16, new Random(3));
       RankingFeatures rows = ranking.sample(32, new Random(4)).features();
-      try (TwoTowerModel loadedTowers = SavedModels.loadTwoTower(dir);
+      List<TwoTowerModel> loaded = SavedModels.loadTwoTowers(dir);
+      try (TwoTowerModel loadedTowers = loaded.get(0);
+          TwoTowerModel loadedOther = loaded.get(1);
           DlrmModel loadedDlrm = SavedModels.loadDlrm(dir)) {
+        assertEquals(2, loaded.size());
         assertEquals(towers.config(), loadedTowers.config());
         assertEquals(dlrm.config(), loadedDlrm.config());
         assertArrayEquals(towers.userVectors(batch.users()), loadedTowers.userVectors(batch.users()));
         assertArrayEquals(towers.itemVectors(batch.items()), loadedTowers.itemVectors(batch.items()));
+        assertArrayEquals(other.userVectors(batch.users()), loadedOther.userVectors(batch.users()));
+        assertFalse(java.util.Arrays.equals(towers.userVectors(batch.users()), other.userVectors(batch.users())),
+            "the members were trained with other seeds");
         assertArrayEquals(dlrm.predict(rows).clickProb(), loadedDlrm.predict(rows).clickProb());
         assertArrayEquals(dlrm.predict(rows).purchaseProb(), loadedDlrm.predict(rows).purchaseProb());
       }

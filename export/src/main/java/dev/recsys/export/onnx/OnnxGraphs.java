@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Writes the recsys models as ONNX graphs (opset 17) from plain weight arrays: weights become initializers, the
@@ -31,44 +32,76 @@ public final class OnnxGraphs {
 
   /** Returns the serialised user tower: (user_idx, user_dense, hist_items) -> user_vec. */
   public static byte[] userTower(UserTowerWeights w) {
+    return userTower(List.of(w));
+  }
+
+  /**
+   * Returns the serialised user tower of an ensemble of two-tower models trained alike (see {@link #ensembleVector}):
+   * (user_idx, user_dense, hist_items) -> user_vec.
+   */
+  public static byte[] userTower(List<UserTowerWeights> members) {
+    UserTowerWeights first = sameShape("user tower", members, UserTowerWeights::denseDim,
+        UserTowerWeights::outputDim);
     GraphBuilder g = new GraphBuilder("user_tower");
     g.input(TensorNames.USER_IDX, ElementType.INT64, BATCH);
-    g.input(TensorNames.USER_DENSE, ElementType.FLOAT32, BATCH, w.denseDim());
+    g.input(TensorNames.USER_DENSE, ElementType.FLOAT32, BATCH, first.denseDim());
     g.input(TensorNames.HIST_ITEMS, ElementType.INT64, BATCH, HISTORY);
-    String userTable = table(g, "user_ids", w.userIds());
-    String itemTable = table(g, "item_ids", w.itemIds());
-    // [B, Eu], [B, Ei], [B, Du] -> [B, Eu + Ei + Du]
-    String features = g.op("Concat", List.of(
-            gather(g, userTable, TensorNames.USER_IDX),
-            meanPool(g, itemTable, TensorNames.HIST_ITEMS),
-            TensorNames.USER_DENSE),
-        intAttr("axis", 1));
-    String projected = dense(g, "user_out", relus(g, "user_hidden", features, w.hidden()), w.projection());
-    l2Normalize(g, projected, TensorNames.USER_VEC);
-    g.output(TensorNames.USER_VEC, ElementType.FLOAT32, BATCH, w.outputDim());
+    List<String> projected = new ArrayList<>();
+    for (int m = 0; m < members.size(); m++) {
+      UserTowerWeights w = members.get(m);
+      String prefix = memberPrefix(members, m);
+      String userTable = table(g, prefix + "user_ids", w.userIds());
+      String itemTable = table(g, prefix + "item_ids", w.itemIds());
+      // [B, Eu], [B, Ei], [B, Du] -> [B, Eu + Ei + Du]
+      String features = g.op("Concat", List.of(
+              gather(g, userTable, TensorNames.USER_IDX),
+              meanPool(g, itemTable, TensorNames.HIST_ITEMS),
+              TensorNames.USER_DENSE),
+          intAttr("axis", 1));
+      projected.add(dense(g, prefix + "user_out", relus(g, prefix + "user_hidden", features, w.hidden()),
+          w.projection()));
+    }
+    ensembleVector(g, projected, TensorNames.USER_VEC);
+    g.output(TensorNames.USER_VEC, ElementType.FLOAT32, BATCH, first.outputDim() * members.size());
     return g.toModelBytes();
   }
 
   /** Returns the serialised item tower: (item_idx, item_cat, item_dense, item_tokens) -> item_vec. */
   public static byte[] itemTower(ItemTowerWeights w) {
+    return itemTower(List.of(w));
+  }
+
+  /**
+   * Returns the serialised item tower of an ensemble of two-tower models trained alike (see {@link #ensembleVector}):
+   * (item_idx, item_cat, item_dense, item_tokens) -> item_vec.
+   */
+  public static byte[] itemTower(List<ItemTowerWeights> members) {
+    ItemTowerWeights first = sameShape("item tower", members, ItemTowerWeights::denseDim,
+        ItemTowerWeights::outputDim);
     GraphBuilder g = new GraphBuilder("item_tower");
     g.input(TensorNames.ITEM_IDX, ElementType.INT64, BATCH);
     g.input(TensorNames.ITEM_CAT, ElementType.INT64, BATCH);
-    g.input(TensorNames.ITEM_DENSE, ElementType.FLOAT32, BATCH, w.denseDim());
+    g.input(TensorNames.ITEM_DENSE, ElementType.FLOAT32, BATCH, first.denseDim());
     g.input(TensorNames.ITEM_TOKENS, ElementType.INT64, BATCH, TOKENS);
-    String itemTable = table(g, "item_ids", w.itemIds());
-    String catTable = table(g, "categories", w.categories());
-    String tokenTable = table(g, "tokens", w.tokens());
-    // [B, Ei], [B, Ec], [B, Et], [B, Di] -> [B, Ei + Ec + Et + Di]
-    String features = g.op("Concat", List.of(
-            gather(g, itemTable, TensorNames.ITEM_IDX),
-            gather(g, catTable, TensorNames.ITEM_CAT),
-            meanPool(g, tokenTable, TensorNames.ITEM_TOKENS),
-            TensorNames.ITEM_DENSE),
-        intAttr("axis", 1));
-    String projected = dense(g, "item_out", relus(g, "item_hidden", features, w.hidden()), w.projection());
-    l2Normalize(g, projected, TensorNames.ITEM_VEC);
-    g.output(TensorNames.ITEM_VEC, ElementType.FLOAT32, BATCH, w.outputDim());
+    List<String> projected = new ArrayList<>();
+    for (int m = 0; m < members.size(); m++) {
+      ItemTowerWeights w = members.get(m);
+      String prefix = memberPrefix(members, m);
+      String itemTable = table(g, prefix + "item_ids", w.itemIds());
+      String catTable = table(g, prefix + "categories", w.categories());
+      String tokenTable = table(g, prefix + "tokens", w.tokens());
+      // [B, Ei], [B, Ec], [B, Et], [B, Di] -> [B, Ei + Ec + Et + Di]
+      String features = g.op("Concat", List.of(
+              gather(g, itemTable, TensorNames.ITEM_IDX),
+              gather(g, catTable, TensorNames.ITEM_CAT),
+              meanPool(g, tokenTable, TensorNames.ITEM_TOKENS),
+              TensorNames.ITEM_DENSE),
+          intAttr("axis", 1));
+      projected.add(dense(g, prefix + "item_out", relus(g, prefix + "item_hidden", features, w.hidden()),
+          w.projection()));
+    }
+    ensembleVector(g, projected, TensorNames.ITEM_VEC);
+    g.output(TensorNames.ITEM_VEC, ElementType.FLOAT32, BATCH, first.outputDim() * members.size());
     return g.toModelBytes();
   }
 
@@ -106,14 +139,14 @@ public final class OnnxGraphs {
     return g.toModelBytes();
   }
 
-  /** Writes {@link #userTower} to {@code file}. */
-  public static void writeUserTower(UserTowerWeights w, Path file) throws IOException {
-    Files.write(file, userTower(w));
+  /** Writes the user tower of {@code members} ({@link #userTower(List)}) to {@code file}. */
+  public static void writeUserTower(List<UserTowerWeights> members, Path file) throws IOException {
+    Files.write(file, userTower(members));
   }
 
-  /** Writes {@link #itemTower} to {@code file}. */
-  public static void writeItemTower(ItemTowerWeights w, Path file) throws IOException {
-    Files.write(file, itemTower(w));
+  /** Writes the item tower of {@code members} ({@link #itemTower(List)}) to {@code file}. */
+  public static void writeItemTower(List<ItemTowerWeights> members, Path file) throws IOException {
+    Files.write(file, itemTower(members));
   }
 
   /** Writes {@link #dlrm} to {@code file}. */
@@ -200,11 +233,49 @@ public final class OnnxGraphs {
     return g.op("Gemm", List.of(x, weight, bias), intAttr("transB", 1));
   }
 
-  /** Writes x [B, D] divided by max(its L2 norm over axis 1, epsilon) to {@code output}. */
-  private static void l2Normalize(GraphBuilder g, String x, String output) {
+  /**
+   * Writes the tower output of an ensemble to {@code output}: each member's projection [B, D] L2-normalised, the
+   * K members side by side [B, K * D], times 1 / sqrt(K). A user vector's inner product with an item vector is then
+   * the mean of the K members' cosines, the similarity each member was trained on; one member gives its normalised
+   * vector alone, as a single model's tower does.
+   */
+  private static void ensembleVector(GraphBuilder g, List<String> projected, String output) {
+    if (projected.size() == 1) {
+      g.opTo(output, "Div", l2Divide(g, projected.get(0)));
+      return;
+    }
+    List<String> normalized = projected.stream().map(x -> g.op("Div", l2Divide(g, x))).toList();
+    String side = g.op("Concat", normalized, intAttr("axis", 1));
+    g.opTo(output, "Mul", List.of(side, g.scalar("ensemble_scale", (float) (1 / Math.sqrt(projected.size())))));
+  }
+
+  /** Returns the Div inputs of x [B, D] by max(its L2 norm over axis 1, epsilon). */
+  private static List<String> l2Divide(GraphBuilder g, String x) {
     // Opset 17 ReduceL2 still takes axes as an attribute (ReduceSum moved them to an input in opset 13).
     String norm = g.op("ReduceL2", List.of(x), intsAttr("axes", 1), intAttr("keepdims", 1)); // [B, 1]
-    String clamped = g.op("Max", List.of(norm, g.scalar("epsilon", NORM_EPSILON)));
-    g.opTo(output, "Div", List.of(x, clamped));
+    return List.of(x, g.op("Max", List.of(norm, g.scalar("epsilon", NORM_EPSILON))));
+  }
+
+  /** Initializer-name prefix of member {@code m}: none for a single model, whose graph keeps its plain names. */
+  private static String memberPrefix(List<?> members, int m) {
+    return members.size() == 1 ? "" : "member" + m + "_";
+  }
+
+  /** Returns the first of {@code members} after checking that they all take the same inputs and output width. */
+  private static <W> W sameShape(String tower, List<W> members, ToIntFunction<W> denseDim,
+      ToIntFunction<W> outputDim) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException(tower + " needs at least one model");
+    }
+    W first = members.get(0);
+    for (W w : members) {
+      if (denseDim.applyAsInt(w) != denseDim.applyAsInt(first)
+          || outputDim.applyAsInt(w) != outputDim.applyAsInt(first)) {
+        throw new IllegalArgumentException(tower + " ensemble members differ: dense width " + denseDim.applyAsInt(w)
+            + " and output width " + outputDim.applyAsInt(w) + " against " + denseDim.applyAsInt(first) + " and "
+            + outputDim.applyAsInt(first));
+      }
+    }
+    return first;
   }
 }

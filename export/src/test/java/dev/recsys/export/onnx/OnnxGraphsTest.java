@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,7 +55,7 @@ class OnnxGraphsTest {
     ItemTowerWeights w = new ItemTowerWeights(Reference.table(random, 7, 4), Reference.table(random, 4, 2),
         Reference.table(random, 11, 3), 3, List.of(Reference.layer(random, 12, 6)), Reference.layer(random, 6, 5));
     Path file = dir.resolve("item_tower.onnx");
-    OnnxGraphs.writeItemTower(w, file);
+    OnnxGraphs.writeItemTower(List.of(w), file);
     try (OnnxScorer scorer = OnnxScorer.open(file, 1)) {
       scorer.checkInputs(OnnxGraphs.itemTowerInputs(w));
       long[] items = {1, 6};
@@ -68,6 +69,84 @@ class OnnxGraphsTest {
           TensorInput.longs(TensorNames.ITEM_TOKENS, tokens, 2, 3))).get(TensorNames.ITEM_VEC);
       assertArrayEquals(Reference.itemTower(w, items, cats, dense, tokens, 3), onnx, TOLERANCE);
     }
+  }
+
+  @Test
+  void ensembleTowersPlaceTheMembersVectorsSideBySideSoInnerProductsAverageTheCosines() throws Exception {
+    List<UserTowerWeights> users = new ArrayList<>();
+    List<ItemTowerWeights> items = new ArrayList<>();
+    for (int m = 0; m < 2; m++) {
+      EmbeddingTable itemIds = Reference.table(random, 7, 3);
+      users.add(new UserTowerWeights(Reference.table(random, 6, 4), itemIds, 2, List.of(Reference.layer(random, 9, 5)),
+          Reference.layer(random, 5, 4)));
+      items.add(new ItemTowerWeights(itemIds, Reference.table(random, 4, 2), Reference.table(random, 11, 3), 3,
+          List.of(), Reference.layer(random, 11, 4)));
+    }
+    long[] userIdx = {2, 5};
+    float[] userDense = Reference.gaussian(random, 4);
+    long[] hist = {3, 1, 0, 6, 0, 0};
+    long[] itemIdx = {1, 6, 4};
+    long[] cats = {3, 2, 1};
+    float[] itemDense = Reference.gaussian(random, 9);
+    long[] tokens = {5, 10, 0, 0, 7, 0};
+    float[] u;
+    float[] v;
+    try (OnnxScorer scorer = OnnxScorer.open(OnnxGraphs.userTower(users), 1)) {
+      u = scorer.run(List.of(
+          TensorInput.longs(TensorNames.USER_IDX, userIdx, 2),
+          TensorInput.floats(TensorNames.USER_DENSE, userDense, 2, 2),
+          TensorInput.longs(TensorNames.HIST_ITEMS, hist, 2, 3))).get(TensorNames.USER_VEC);
+    }
+    try (OnnxScorer scorer = OnnxScorer.open(OnnxGraphs.itemTower(items), 1)) {
+      v = scorer.run(List.of(
+          TensorInput.longs(TensorNames.ITEM_IDX, itemIdx, 3),
+          TensorInput.longs(TensorNames.ITEM_CAT, cats, 3),
+          TensorInput.floats(TensorNames.ITEM_DENSE, itemDense, 3, 3),
+          TensorInput.longs(TensorNames.ITEM_TOKENS, tokens, 3, 2))).get(TensorNames.ITEM_VEC);
+    }
+    assertEquals(2 * 8, u.length);
+    assertEquals(3 * 8, v.length);
+    float[][] memberUsers = new float[2][];
+    float[][] memberItems = new float[2][];
+    for (int m = 0; m < 2; m++) {
+      memberUsers[m] = Reference.userTower(users.get(m), userIdx, userDense, hist, 3);
+      memberItems[m] = Reference.itemTower(items.get(m), itemIdx, cats, itemDense, tokens, 2);
+    }
+    float scale = (float) (1 / Math.sqrt(2));
+    for (int row = 0; row < 2; row++) {
+      for (int m = 0; m < 2; m++) {
+        for (int d = 0; d < 4; d++) {
+          assertEquals(memberUsers[m][row * 4 + d] * scale, u[row * 8 + m * 4 + d], TOLERANCE, "user " + row);
+        }
+      }
+    }
+    for (int row = 0; row < 2; row++) {
+      for (int item = 0; item < 3; item++) {
+        double mean = (dot(memberUsers[0], row, memberItems[0], item, 4) + dot(memberUsers[1], row, memberItems[1],
+            item, 4)) / 2;
+        assertEquals(mean, dot(u, row, v, item, 8), 1e-5, "user " + row + " item " + item);
+      }
+    }
+  }
+
+  @Test
+  void ensembleMembersMustShareTheirWidths() {
+    EmbeddingTable itemIds = Reference.table(random, 7, 3);
+    UserTowerWeights narrow = new UserTowerWeights(Reference.table(random, 6, 4), itemIds, 2, List.of(),
+        Reference.layer(random, 9, 4));
+    UserTowerWeights wide = new UserTowerWeights(Reference.table(random, 6, 4), itemIds, 2, List.of(),
+        Reference.layer(random, 9, 6));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> OnnxGraphs.userTower(List.of(narrow, wide)));
+    assertTrue(e.getMessage().contains("output width 6"), e.getMessage());
+  }
+
+  private static double dot(float[] a, int rowA, float[] b, int rowB, int dim) {
+    double s = 0;
+    for (int d = 0; d < dim; d++) {
+      s += a[rowA * dim + d] * b[rowB * dim + d];
+    }
+    return s;
   }
 
   @Test

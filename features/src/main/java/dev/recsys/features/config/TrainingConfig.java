@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param idDropout share of two-tower rows whose ids are replaced by the oov index (cold-start robustness)
  * @param uniformNegatives catalogue items drawn uniformly as extra two-tower negatives for every batch, besides
  *     the in-batch ones (mixed negative sampling); 0 uses in-batch negatives only
+ * @param twoTowerModels two-tower models trained alike but for their seeds ({@code seed}, {@code seed + 1}, ...) and
+ *     exported as one: their L2-normalised vectors side by side, scaled by 1 / sqrt(n), so retrieval ranks by the
+ *     mean of their cosines (an ensemble: it averages out what each seed learned by chance)
  * @param fitOnValidation fit every model on the train and validation windows, not train alone: the final fit
  *     before the test window, once settings are chosen on validation (which such models cannot be evaluated on)
  * @param gateMetric metric the quality gate compares, e.g. {@code ndcg_at_10}
@@ -55,6 +58,7 @@ public record TrainingConfig(
     Double logqWeight,
     double idDropout,
     int uniformNegatives,
+    Integer twoTowerModels,
     boolean fitOnValidation,
     String gateMetric,
     double gateMargin,
@@ -108,6 +112,9 @@ public record TrainingConfig(
     if (uniformNegatives < 0) {
       throw new IllegalArgumentException("training.uniform_negatives must be >= 0, got " + uniformNegatives);
     }
+    // A training report written before the key existed has none: those runs trained one two-tower model.
+    twoTowerModels = Objects.requireNonNullElse(twoTowerModels, 1);
+    Check.positive("training.two_tower_models", twoTowerModels);
     Check.nonBlank("training.gate_metric", gateMetric);
     Check.finiteNonNegative("training.gate_margin", gateMargin);
     Objects.requireNonNull(ranker, "training.ranker (dlrm | xgboost)");
@@ -123,23 +130,24 @@ public record TrainingConfig(
   }
 
   /**
-   * The settings without the schedule, clipping, log-q weight, uniform-negatives, fit-on-validation, ranker, DLRM,
-   * ALS and device keys: a constant learning rate, unclipped gradients, the exact log-q correction, in-batch
-   * negatives only, the train window alone, the DLRM ranks with weight 1 and trains as long and as wide as the
-   * two-tower, XGBoost and ALS have their defaults, DJL runs on CPU.
+   * The settings without the schedule, clipping, log-q weight, uniform-negatives, two-tower-models,
+   * fit-on-validation, ranker, DLRM, ALS and device keys: a constant learning rate, unclipped gradients, the exact
+   * log-q correction, in-batch negatives only, one two-tower model, the train window alone, the DLRM ranks with
+   * weight 1 and trains as long and as wide as the two-tower, XGBoost and ALS have their defaults, DJL runs on CPU.
    */
   public TrainingConfig(int seed, int epochs, int batchSize, double learningRate, int logEvery, int embeddingDim,
       List<Integer> hiddenSizes, int outputDim, double temperature, double idDropout, String gateMetric,
       double gateMargin) {
     this(seed, epochs, batchSize, learningRate, LearningRateSchedule.CONSTANT, 0, logEvery, embeddingDim,
-        hiddenSizes, outputDim, temperature, 1.0, idDropout, 0, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
+        hiddenSizes, outputDim, temperature, 1.0, idDropout, 0, 1, false, gateMetric, gateMargin, Ranker.DLRM, 1.0,
         new DlrmTrainingConfig(epochs, embeddingDim), XgboostConfig.DEFAULTS, AlsConfig.DEFAULTS, Device.CPU);
   }
 
   /** Returns a copy that trains both DJL models {@code epochs} epochs, at another batch size (benchmarks). */
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation,
         gateMetric, gateMargin, ranker, rankerWeight, new DlrmTrainingConfig(epochs, dlrm.embeddingDim()), xgboost, als,
         device);
   }
@@ -147,35 +155,47 @@ public record TrainingConfig(
   /** Returns a copy with another batch size. */
   public TrainingConfig withBatchSize(int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation,
         gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation,
         gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation,
         gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+  }
+
+  /** Returns a copy that trains and exports an ensemble of {@code twoTowerModels} two-tower models. */
+  public TrainingConfig withTwoTowerModels(int twoTowerModels) {
+    return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that gates and exports {@code ranker}, with other XGBoost settings. */
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation,
         gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy whose DLRM trains {@code dlrm}'s epochs at its width. */
   public TrainingConfig withDlrm(DlrmTrainingConfig dlrm) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
-        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, fitOnValidation,
+        embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
+        fitOnValidation,
         gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 }

@@ -38,6 +38,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -143,17 +144,28 @@ public final class TrainModelsJob {
     LOG.info("two-tower: {} positives of {}, {} users, {} items", positiveRows, String.join(" + ", windows),
         userVocab - 2, itemVocab - 2);
     ModelRun twoTower;
-    TrainingResult<TwoTowerModel> towers = TrainTwoTower.train(towerConfig,
-        settings.withCheckpointDir(settings.checkpointDir().resolve("two_tower")),
-        Batches.twoTower(towerRows::toLocalIterator, t.batchSize(), t.seed()),
-        uniformNegatives(train, artifacts, logQ, t.uniformNegatives()));
-    towerRows.unpersist();
-    try (TwoTowerModel model = towers.model()) {
-      OnnxGraphs.writeUserTower(model.weights().user(), local.resolve(USER_TOWER_FILE));
-      OnnxGraphs.writeItemTower(model.weights().item(), local.resolve(ITEM_TOWER_FILE));
-      SavedModels.save(model, local.resolve(DJL_DIR));
-      twoTower = new ModelRun(towers.epochLosses(), towers.samplesPerSecond(), towers.batchesTrained(),
-          positiveRows, towerConfig.toString());
+    UniformNegatives uniform = uniformNegatives(train, artifacts, logQ, t.uniformNegatives());
+    List<TrainingResult<TwoTowerModel>> members = new ArrayList<>();
+    try {
+      for (int m = 0; m < t.twoTowerModels(); m++) {
+        int seed = t.seed() + m;
+        if (t.twoTowerModels() > 1) {
+          LOG.info("two-tower: model {} of {} (seed {})", m + 1, t.twoTowerModels(), seed);
+        }
+        members.add(TrainTwoTower.train(towerConfig, settings.withSeed(seed)
+                .withCheckpointDir(settings.checkpointDir().resolve(m == 0 ? "two_tower" : "two_tower_" + m)),
+            Batches.twoTower(towerRows::toLocalIterator, t.batchSize(), seed), uniform));
+      }
+      towerRows.unpersist();
+      List<TwoTowerModel> models = members.stream().map(TrainingResult::model).toList();
+      OnnxGraphs.writeUserTower(models.stream().map(model -> model.weights().user()).toList(),
+          local.resolve(USER_TOWER_FILE));
+      OnnxGraphs.writeItemTower(models.stream().map(model -> model.weights().item()).toList(),
+          local.resolve(ITEM_TOWER_FILE));
+      SavedModels.saveTwoTowers(models, local.resolve(DJL_DIR));
+      twoTower = ensembleRun(members, positiveRows, towerConfig.toString(), t.seed());
+    } finally {
+      members.forEach(member -> member.model().close());
     }
 
     boolean hasViews = !train.where(col(Schemas.EVENT_TYPE).equalTo(EventType.VIEW.wireName())).isEmpty();
@@ -189,7 +201,7 @@ public final class TrainModelsJob {
           XgbRanker.MODEL_FILE, XgbRanker.REPORT_FILE)) {
         SnapshotExport.publish(spark, local.resolve(file), dir + "/" + file);
       }
-      for (String file : SavedModels.files()) {
+      for (String file : SavedModels.files(t.twoTowerModels())) {
         String djlFile = DJL_DIR + "/" + file;
         SnapshotExport.publish(spark, local.resolve(djlFile), dir + "/" + djlFile);
       }
@@ -203,6 +215,26 @@ public final class TrainModelsJob {
     System.out.printf(Locale.ROOT, "XGBoost ranker: %,d rows in %,d groups, %d rounds in %.1f s, train %s %.4f%n",
         xgb.rows(), xgb.groups(), xgb.rounds(), xgb.seconds(), XgbRanker.EVAL_METRIC, xgb.lastNdcg());
     return result;
+  }
+
+  /**
+   * Returns the run of a two-tower ensemble whose members were trained with seeds {@code seed}, {@code seed + 1}, ...:
+   * per epoch the mean of their losses, their mean throughput, the batches all of them trained; one member's run is
+   * its own.
+   */
+  static ModelRun ensembleRun(List<TrainingResult<TwoTowerModel>> members, long rows, String config, int seed) {
+    int epochs = members.get(0).epochLosses().size();
+    List<Float> losses = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      int epoch = e;
+      losses.add((float) members.stream().mapToDouble(r -> r.epochLosses().get(epoch)).average().orElseThrow());
+    }
+    double samplesPerSecond = members.stream().mapToDouble(TrainingResult::samplesPerSecond).average().orElseThrow();
+    long batches = members.stream().mapToLong(TrainingResult::batchesTrained).sum();
+    String described = members.size() == 1 ? config : String.format(Locale.ROOT,
+        "%s x %d models (seeds %d to %d; losses and samples/s are their means)", config, members.size(), seed,
+        seed + members.size() - 1);
+    return new ModelRun(losses, samplesPerSecond, batches, rows, described);
   }
 
   /**

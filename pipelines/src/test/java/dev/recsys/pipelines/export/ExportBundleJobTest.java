@@ -123,10 +123,13 @@ class ExportBundleJobTest extends SparkTestBase {
 
     models = shared.resolve("models");
     Files.createDirectories(models);
-    OnnxGraphs.writeUserTower(twoTower.weights().user(), models.resolve(BundleLayout.USER_TOWER));
-    OnnxGraphs.writeItemTower(twoTower.weights().item(), models.resolve(BundleLayout.ITEM_TOWER));
+    // The towers are an ensemble of the two two-tower runs, as training.two_tower_models: 2 exports them.
+    OnnxGraphs.writeUserTower(List.of(twoTower.weights().user(), otherTwoTower.weights().user()),
+        models.resolve(BundleLayout.USER_TOWER));
+    OnnxGraphs.writeItemTower(List.of(twoTower.weights().item(), otherTwoTower.weights().item()),
+        models.resolve(BundleLayout.ITEM_TOWER));
     OnnxGraphs.writeDlrm(ranker.weights(), models.resolve(BundleLayout.RANKER));
-    SavedModels.save(twoTower, models.resolve(TrainModelsJob.DJL_DIR));
+    SavedModels.saveTwoTowers(List.of(twoTower, otherTwoTower), models.resolve(TrainModelsJob.DJL_DIR));
     SavedModels.save(ranker, models.resolve(TrainModelsJob.DJL_DIR));
     Files.writeString(models.resolve(TrainModelsJob.REPORT_FILE), "{\"two_tower\": {\"final_loss\": 4.5,"
         + " \"epoch_losses\": [5.0, 4.5]}, \"dlrm\": {\"final_loss\": 0.6}}");
@@ -225,7 +228,8 @@ class ExportBundleJobTest extends SparkTestBase {
     RecsysConfig cfg = exportConfig(0.5);
     cfg = cfg.withTraining(cfg.training().withRanker(TrainingConfig.Ranker.XGBOOST, small));
 
-    ExportBundleJob.run(spark, cfg, DAY, xgbModels, Optional.of(new DjlReference(twoTower, ranker)));
+    ExportBundleJob.run(spark, cfg, DAY, xgbModels,
+        Optional.of(new DjlReference(List.of(twoTower, otherTwoTower), ranker)));
 
     Bundle bundle = Bundles.openCurrent(Path.of(cfg.export().bundlesRoot()), Verification.CHECKSUMS);
     assertArrayEquals(Files.readAllBytes(xgbModels.resolve(XgbRanker.ONNX_FILE)),
@@ -288,8 +292,8 @@ class ExportBundleJobTest extends SparkTestBase {
     Files.copy(models.resolve(BundleLayout.RANKER), bad.resolve(BundleLayout.RANKER));
     int denseDim = Featurizers.ITEM_DENSE.size() + 1;
     Random r = new Random(1);
-    OnnxGraphs.writeItemTower(new ItemTowerWeights(table(r, 10, 4), table(r, 5, 4), table(r, 5, 4), denseDim,
-        List.of(), new DenseLayer(floats(r, 8 * (12 + denseDim)), floats(r, 8), 12 + denseDim, 8)),
+    OnnxGraphs.writeItemTower(List.of(new ItemTowerWeights(table(r, 10, 4), table(r, 5, 4), table(r, 5, 4), denseDim,
+        List.of(), new DenseLayer(floats(r, 8 * (12 + denseDim)), floats(r, 8), 12 + denseDim, 8))),
         bad.resolve(BundleLayout.ITEM_TOWER));
 
     IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -302,9 +306,9 @@ class ExportBundleJobTest extends SparkTestBase {
 
   @Test
   void refusesOnnxModelsThatDisagreeWithTheReference() {
-    // The ONNX files come from twoTower; the reference is another training run of the same architecture.
+    // The ONNX files hold the ensemble (twoTower, otherTwoTower); the reference has its members the other way round.
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> ExportBundleJob.run(spark,
-        exportConfig(0.5), DAY, models, Optional.of(new DjlReference(otherTwoTower, ranker))));
+        exportConfig(0.5), DAY, models, Optional.of(new DjlReference(List.of(otherTwoTower, twoTower), ranker))));
     assertTrue(e.getMessage().startsWith("item_tower item_vec: max |djl - ONNX| = "), e.getMessage());
     assertTrue(e.getMessage().contains("exceeds 1e-05; bundle not published"), e.getMessage());
     assertFalse(Files.exists(Path.of(exportConfig(0.5).export().bundlesRoot())), "bundles root untouched");

@@ -15,6 +15,7 @@ import dev.recsys.features.schema.Schemas;
 import dev.recsys.features.spec.FeatureArtifacts;
 import dev.recsys.features.spec.ModelInputs;
 import dev.recsys.features.spec.Vocabulary;
+import dev.recsys.pipelines.export.DjlReference;
 import dev.recsys.pipelines.features.BuildFeaturesJob;
 import dev.recsys.pipelines.features.FeatureRows;
 import dev.recsys.pipelines.features.FeatureTables;
@@ -24,6 +25,7 @@ import dev.recsys.pipelines.spark.SparkTestBase;
 import dev.recsys.pipelines.spark.Tables;
 import dev.recsys.pipelines.split.SplitEventsJob;
 import dev.recsys.pipelines.validate.ValidateEventsJob;
+import dev.recsys.training.SavedModels;
 import dev.recsys.training.eval.EvaluationReport;
 import dev.recsys.training.eval.MetricNames;
 import dev.recsys.training.eval.UserRanking;
@@ -76,14 +78,18 @@ class TrainModelsJobTest extends SparkTestBase {
   @Test
   @Order(1)
   void twoBatchesOfEachModelWriteOnnxFilesAndTheReport() throws Exception {
-    TrainModelsJob.Result r = TrainModelsJob.run(spark, cfg, DAY, 2);
+    // An ensemble of two two-towers, so the tests after this one mine negatives from and evaluate its towers.
+    TrainingConfig t = cfg.training().withTwoTowerModels(2);
+    TrainModelsJob.Result r = TrainModelsJob.run(spark, cfg.withTraining(t), DAY, 2);
 
     assertEquals("views", r.rankingLabels(), "generated data has impressions");
-    assertEquals(cfg.training().epochs(), r.twoTower().epochLosses().size());
-    assertEquals(2L * cfg.training().epochs(), r.twoTower().batchesTrained(), "two batches per epoch");
-    assertEquals(cfg.training().dlrm().epochs(), r.ranker().epochLosses().size(), "the DLRM's own epochs");
-    assertEquals(2L * cfg.training().dlrm().epochs(), r.ranker().batchesTrained(), "two batches per epoch");
-    assertTrue(r.ranker().config().contains("embeddingDim=" + cfg.training().dlrm().embeddingDim() + ","),
+    assertEquals(t.epochs(), r.twoTower().epochLosses().size(), "one mean loss per epoch");
+    assertEquals(2L * 2 * t.epochs(), r.twoTower().batchesTrained(), "two batches per epoch, two models");
+    assertTrue(r.twoTower().config().contains(" x 2 models (seeds " + t.seed() + " to " + (t.seed() + 1)),
+        r.twoTower().config());
+    assertEquals(t.dlrm().epochs(), r.ranker().epochLosses().size(), "the DLRM's own epochs");
+    assertEquals(2L * t.dlrm().epochs(), r.ranker().batchesTrained(), "two batches per epoch");
+    assertTrue(r.ranker().config().contains("embeddingDim=" + t.dlrm().embeddingDim() + ","),
         "the DLRM's own width: " + r.ranker().config());
     assertTrue(r.twoTower().epochLosses().stream().allMatch(l -> l > 0 && Float.isFinite(l)), r.twoTower().toString());
     assertTrue(r.ranker().epochLosses().stream().allMatch(l -> l > 0 && Float.isFinite(l)), r.ranker().toString());
@@ -93,6 +99,19 @@ class TrainModelsJobTest extends SparkTestBase {
       try (OnnxScorer scorer = OnnxScorer.open(dir.resolve(file), 1)) {
         assertFalse(scorer.inputs().isEmpty(), file);
       }
+    }
+    for (String file : SavedModels.files(2)) {
+      assertTrue(Files.isRegularFile(dir.resolve(TrainModelsJob.DJL_DIR).resolve(file)), file);
+    }
+    try (RunModels towers = RunModels.open(dir);
+        DjlReference members = DjlReference.load(dir).orElseThrow()) {
+      FeatureArtifacts a = TrainModelsJob.readArtifacts(spark, BuildFeaturesJob.artifactsPath(cfg.storage(), DAY));
+      Row example = Tables.read(spark, cfg.storage().table(BuildFeaturesJob.EXAMPLES)).first();
+      List<ModelInputs.UserTower> user = List.of(ModelInputs.userTower(FeatureRows.user(example),
+          TrainingRows.index(example, FeatureTables.USER_IDX), example.<Long>getAs(FeatureTables.TS_MS), a));
+      float[] exported = towers.userVectors(user)[0];
+      assertEquals(2 * t.outputDim(), exported.length, "the members' vectors side by side");
+      assertArrayEquals(members.userVectors(user), exported, 1e-5f, "the saved DJL members give the same vector");
     }
     TrainModelsJob.Result written = Reports.read(spark, dir.resolve(TrainModelsJob.REPORT_FILE).toString(),
         TrainModelsJob.Result.class);
@@ -105,8 +124,8 @@ class TrainModelsJobTest extends SparkTestBase {
       assertEquals(List.of(TensorNames.RANK_SCORE, TensorNames.CLICK_PROB), scorer.outputNames());
     }
 
-    TrainModelsJob.Result resumed = TrainModelsJob.run(spark, cfg, DAY, 2);
-    assertEquals(0, resumed.twoTower().batchesTrained(), "a rerun resumes from the last checkpoint");
+    TrainModelsJob.Result resumed = TrainModelsJob.run(spark, cfg.withTraining(t), DAY, 2);
+    assertEquals(0, resumed.twoTower().batchesTrained(), "a rerun resumes both models from their last checkpoints");
     assertEquals(r.twoTower().epochLosses(), resumed.twoTower().epochLosses());
   }
 
