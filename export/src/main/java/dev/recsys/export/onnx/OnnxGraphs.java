@@ -46,22 +46,7 @@ public final class OnnxGraphs {
     g.input(TensorNames.USER_IDX, ElementType.INT64, BATCH);
     g.input(TensorNames.USER_DENSE, ElementType.FLOAT32, BATCH, first.denseDim());
     g.input(TensorNames.HIST_ITEMS, ElementType.INT64, BATCH, HISTORY);
-    List<String> projected = new ArrayList<>();
-    for (int m = 0; m < members.size(); m++) {
-      UserTowerWeights w = members.get(m);
-      String prefix = memberPrefix(members, m);
-      String userTable = table(g, prefix + "user_ids", w.userIds());
-      String itemTable = table(g, prefix + "item_ids", w.itemIds());
-      // [B, Eu], [B, Ei], [B, Du] -> [B, Eu + Ei + Du]
-      String features = g.op("Concat", List.of(
-              gather(g, userTable, TensorNames.USER_IDX),
-              meanPool(g, itemTable, TensorNames.HIST_ITEMS),
-              TensorNames.USER_DENSE),
-          intAttr("axis", 1));
-      projected.add(dense(g, prefix + "user_out", relus(g, prefix + "user_hidden", features, w.hidden()),
-          w.projection()));
-    }
-    ensembleVector(g, projected, TensorNames.USER_VEC);
+    ensembleVector(g, members, OnnxGraphs::userProjection, TensorNames.USER_VEC);
     g.output(TensorNames.USER_VEC, ElementType.FLOAT32, BATCH, first.outputDim() * members.size());
     return g.toModelBytes();
   }
@@ -83,26 +68,37 @@ public final class OnnxGraphs {
     g.input(TensorNames.ITEM_CAT, ElementType.INT64, BATCH);
     g.input(TensorNames.ITEM_DENSE, ElementType.FLOAT32, BATCH, first.denseDim());
     g.input(TensorNames.ITEM_TOKENS, ElementType.INT64, BATCH, TOKENS);
-    List<String> projected = new ArrayList<>();
-    for (int m = 0; m < members.size(); m++) {
-      ItemTowerWeights w = members.get(m);
-      String prefix = memberPrefix(members, m);
-      String itemTable = table(g, prefix + "item_ids", w.itemIds());
-      String catTable = table(g, prefix + "categories", w.categories());
-      String tokenTable = table(g, prefix + "tokens", w.tokens());
-      // [B, Ei], [B, Ec], [B, Et], [B, Di] -> [B, Ei + Ec + Et + Di]
-      String features = g.op("Concat", List.of(
-              gather(g, itemTable, TensorNames.ITEM_IDX),
-              gather(g, catTable, TensorNames.ITEM_CAT),
-              meanPool(g, tokenTable, TensorNames.ITEM_TOKENS),
-              TensorNames.ITEM_DENSE),
-          intAttr("axis", 1));
-      projected.add(dense(g, prefix + "item_out", relus(g, prefix + "item_hidden", features, w.hidden()),
-          w.projection()));
-    }
-    ensembleVector(g, projected, TensorNames.ITEM_VEC);
+    ensembleVector(g, members, OnnxGraphs::itemProjection, TensorNames.ITEM_VEC);
     g.output(TensorNames.ITEM_VEC, ElementType.FLOAT32, BATCH, first.outputDim() * members.size());
     return g.toModelBytes();
+  }
+
+  /** Returns one user tower's projection [B, D], before normalisation; its initializers' names start with prefix. */
+  private static String userProjection(GraphBuilder g, UserTowerWeights w, String prefix) {
+    // [B, Eu], [B, Ei], [B, Du] -> [B, Eu + Ei + Du]
+    String features = g.op("Concat", List.of(
+            gather(g, table(g, prefix + "user_ids", w.userIds()), TensorNames.USER_IDX),
+            meanPool(g, table(g, prefix + "item_ids", w.itemIds()), TensorNames.HIST_ITEMS),
+            TensorNames.USER_DENSE),
+        intAttr("axis", 1));
+    return dense(g, prefix + "user_out", relus(g, prefix + "user_hidden", features, w.hidden()), w.projection());
+  }
+
+  /** Returns one item tower's projection [B, D], before normalisation; its initializers' names start with prefix. */
+  private static String itemProjection(GraphBuilder g, ItemTowerWeights w, String prefix) {
+    // [B, Ei], [B, Ec], [B, Et], [B, Di] -> [B, Ei + Ec + Et + Di]
+    String features = g.op("Concat", List.of(
+            gather(g, table(g, prefix + "item_ids", w.itemIds()), TensorNames.ITEM_IDX),
+            gather(g, table(g, prefix + "categories", w.categories()), TensorNames.ITEM_CAT),
+            meanPool(g, table(g, prefix + "tokens", w.tokens()), TensorNames.ITEM_TOKENS),
+            TensorNames.ITEM_DENSE),
+        intAttr("axis", 1));
+    return dense(g, prefix + "item_out", relus(g, prefix + "item_hidden", features, w.hidden()), w.projection());
+  }
+
+  /** One member's tower up to its projection, initializer names prefixed so members do not collide. */
+  private interface Projection<W> {
+    String build(GraphBuilder g, W weights, String prefix);
   }
 
   /** Returns the serialised DLRM: (dense, sparse) -> click_prob and, with the purchase head, purchase_prob. */
@@ -236,17 +232,20 @@ public final class OnnxGraphs {
   /**
    * Writes the tower output of an ensemble to {@code output}: each member's projection [B, D] L2-normalised, the
    * K members side by side [B, K * D], times 1 / sqrt(K). A user vector's inner product with an item vector is then
-   * the mean of the K members' cosines, the similarity each member was trained on; one member gives its normalised
-   * vector alone, as a single model's tower does.
+   * the mean of the K members' cosines, the similarity each member was trained on. A single model's initializers keep
+   * their plain names and its normalised vector is the output, as before ensembles existed.
    */
-  private static void ensembleVector(GraphBuilder g, List<String> projected, String output) {
-    if (projected.size() == 1) {
-      g.opTo(output, "Div", l2Divide(g, projected.get(0)));
+  private static <W> void ensembleVector(GraphBuilder g, List<W> members, Projection<W> projection, String output) {
+    if (members.size() == 1) {
+      g.opTo(output, "Div", l2Divide(g, projection.build(g, members.get(0), "")));
       return;
     }
-    List<String> normalized = projected.stream().map(x -> g.op("Div", l2Divide(g, x))).toList();
+    List<String> normalized = new ArrayList<>();
+    for (int m = 0; m < members.size(); m++) {
+      normalized.add(g.op("Div", l2Divide(g, projection.build(g, members.get(m), "member" + m + "_"))));
+    }
     String side = g.op("Concat", normalized, intAttr("axis", 1));
-    g.opTo(output, "Mul", List.of(side, g.scalar("ensemble_scale", (float) (1 / Math.sqrt(projected.size())))));
+    g.opTo(output, "Mul", List.of(side, g.scalar("ensemble_scale", (float) (1 / Math.sqrt(members.size())))));
   }
 
   /** Returns the Div inputs of x [B, D] by max(its L2 norm over axis 1, epsilon). */
@@ -254,11 +253,6 @@ public final class OnnxGraphs {
     // Opset 17 ReduceL2 still takes axes as an attribute (ReduceSum moved them to an input in opset 13).
     String norm = g.op("ReduceL2", List.of(x), intsAttr("axes", 1), intAttr("keepdims", 1)); // [B, 1]
     return List.of(x, g.op("Max", List.of(norm, g.scalar("epsilon", NORM_EPSILON))));
-  }
-
-  /** Initializer-name prefix of member {@code m}: none for a single model, whose graph keeps its plain names. */
-  private static String memberPrefix(List<?> members, int m) {
-    return members.size() == 1 ? "" : "member" + m + "_";
   }
 
   /** Returns the first of {@code members} after checking that they all take the same inputs and output width. */
