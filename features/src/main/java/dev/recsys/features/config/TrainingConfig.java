@@ -147,33 +147,29 @@ public record TrainingConfig(
   public TrainingConfig withEpochs(int epochs, int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
-        fitOnValidation,
-        gateMetric, gateMargin, ranker, rankerWeight, new DlrmTrainingConfig(epochs, dlrm.embeddingDim()), xgboost, als,
-        device);
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight,
+        new DlrmTrainingConfig(epochs, dlrm.embeddingDim()), xgboost, als, device);
   }
 
   /** Returns a copy with another batch size. */
   public TrainingConfig withBatchSize(int batchSize) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
-        fitOnValidation,
-        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that draws {@code uniformNegatives} extra two-tower negatives per batch. */
   public TrainingConfig withUniformNegatives(int uniformNegatives) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
-        fitOnValidation,
-        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that fits the models on the validation window too, or not. */
   public TrainingConfig withFitOnValidation(boolean fitOnValidation) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
-        fitOnValidation,
-        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy that trains and exports an ensemble of {@code twoTowerModels} two-tower models. */
@@ -187,15 +183,13 @@ public record TrainingConfig(
   public TrainingConfig withRanker(Ranker ranker, XgboostConfig xgboost) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
-        fitOnValidation,
-        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 
   /** Returns a copy whose DLRM trains {@code dlrm}'s epochs at its width. */
   public TrainingConfig withDlrm(DlrmTrainingConfig dlrm) {
     return new TrainingConfig(seed, epochs, batchSize, learningRate, learningRateSchedule, clipGradNorm, logEvery,
         embeddingDim, hiddenSizes, outputDim, temperature, logqWeight, idDropout, uniformNegatives, twoTowerModels,
-        fitOnValidation,
-        gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
+        fitOnValidation, gateMetric, gateMargin, ranker, rankerWeight, dlrm, xgboost, als, device);
   }
 }
