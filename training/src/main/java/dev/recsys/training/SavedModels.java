@@ -80,7 +80,11 @@ public final class SavedModels {
     return out;
   }
 
-  private static String twoTowerName(int member) {
+  /**
+   * Returns the name of two-tower ensemble member {@code member} (0-based): {@code two_tower} for the first, then
+   * {@code two_tower_1}, {@code two_tower_2}, ...; the saved files and the training checkpoint folders use it.
+   */
+  public static String twoTowerName(int member) {
     return member == 0 ? TWO_TOWER : TWO_TOWER + "_" + member;
   }
 

@@ -153,7 +153,7 @@ public final class TrainModelsJob {
           LOG.info("two-tower: model {} of {} (seed {})", m + 1, t.twoTowerModels(), seed);
         }
         members.add(TrainTwoTower.train(towerConfig, settings.withSeed(seed)
-                .withCheckpointDir(settings.checkpointDir().resolve(m == 0 ? "two_tower" : "two_tower_" + m)),
+                .withCheckpointDir(settings.checkpointDir().resolve(SavedModels.twoTowerName(m))),
             Batches.twoTower(towerRows::toLocalIterator, t.batchSize(), seed), uniform));
       }
       towerRows.unpersist();
